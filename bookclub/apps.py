@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BookclubConfig(AppConfig):
+    name = "bookclub"
+    verbose_name = "Book club"

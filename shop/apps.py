@@ -1,0 +1,22 @@
+from django.urls import path
+from oscar.config import Shop
+
+
+class BookshopConfig(Shop):
+    """Oscar's root app with the bookclub's URL layout.
+
+    Wagtail owns ``/``, so Oscar's home redirect is dropped; the catalogue lives at
+    ``/books/``, the rest keeps Oscar's paths (``/basket/``, ``/checkout/``, ``/accounts/``,
+    ``/search/``, ``/dashboard/``).
+    """
+
+    def get_urls(self):
+        urls = []
+        for pattern in super().get_urls():
+            route = str(pattern.pattern)
+            if route == "":
+                continue
+            if route == "catalogue/":
+                pattern = path("books/", self.catalogue_app.urls)
+            urls.append(pattern)
+        return urls

@@ -1,0 +1,356 @@
+"""Settings shared by every profile. Values that differ per machine come from the environment.
+
+Profiles: ``dev`` (the demo, the default of manage.py), ``test`` (pytest) and ``production``.
+Every variable read here is listed in docs/configuration.md.
+"""
+
+from pathlib import Path
+
+import environ
+from django.contrib.messages import constants as message_constants
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+
+# ==============================================================================
+# GENERAL
+# ==============================================================================
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Profiles without a real key (dev, test) set one of their own; production insists on the env.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+SITE_ID = 1
+WAGTAIL_SITE_NAME = "The Bookclub"
+SITE_NAME = WAGTAIL_SITE_NAME
+
+ROOT_URLCONF = "website.urls"
+WSGI_APPLICATION = "website.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# ==============================================================================
+# APPS
+# ==============================================================================
+DJANGO_APPS = [
+    "website.apps.BookclubAdminConfig",  # django.contrib.admin, superusers only
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.humanize",
+    # Inert: Oscar's customer migrations depend on it; no middleware, no editor (pages are Wagtail's).
+    "django.contrib.flatpages",
+]
+
+THIRD_PARTY_APPS = [
+    "widget_tweaks",
+    "haystack",
+    "treebeard",
+    "sorl.thumbnail",
+    "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+]
+
+WAGTAIL_APPS = [
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+
+# Oscar apps; the ones under shop/ are forks that keep only what they override.
+OSCAR_APPS = [
+    "shop.apps.BookshopConfig",  # Oscar's root config with our URL layout
+    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.checkout.apps.CheckoutConfig",
+    "oscar.apps.address.apps.AddressConfig",
+    "shop.shipping.apps.ShippingConfig",
+    "shop.catalogue.apps.CatalogueConfig",
+    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "oscar.apps.communication.apps.CommunicationConfig",
+    "shop.partner.apps.PartnerConfig",
+    "oscar.apps.basket.apps.BasketConfig",
+    "shop.payment.apps.PaymentConfig",
+    "oscar.apps.offer.apps.OfferConfig",
+    "shop.order.apps.OrderConfig",
+    "oscar.apps.customer.apps.CustomerConfig",
+    "oscar.apps.search.apps.SearchConfig",
+    "oscar.apps.voucher.apps.VoucherConfig",
+    "oscar.apps.wishlists.apps.WishlistsConfig",
+    "shop.dashboard.apps.DashboardConfig",
+    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
+    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
+    "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
+    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
+    "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+]
+
+LOCAL_APPS = [
+    "shop.accounts.apps.AccountsConfig",
+    "legal.apps.LegalConfig",
+    "bookclub.apps.BookclubConfig",
+    "website.apps.WebsiteConfig",
+]
+
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + WAGTAIL_APPS + OSCAR_APPS + LOCAL_APPS
+
+# ==============================================================================
+# MIDDLEWARE
+# ==============================================================================
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oscar.apps.basket.middleware.BasketMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that a locked-out login attempt is answered before any view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out credentials first
+    "oscar.apps.customer.auth_backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "customer:login"
+LOGIN_REDIRECT_URL = "customer:summary"
+LOGOUT_REDIRECT_URL = "/"
+
+# ==============================================================================
+# TEMPLATES
+# ==============================================================================
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # templates/ first, so our overrides at Oscar's own paths win.
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "oscar.apps.search.context_processors.search_form",
+                "oscar.apps.checkout.context_processors.checkout",
+                "oscar.core.context_processors.metadata",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+            # Cached loaders in every profile: template compilation was a large share of the
+            # reference sites' time (../shared/performance.md).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+        },
+    }
+]
+
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+
+# ==============================================================================
+# DATABASES
+# ==============================================================================
+# SQLite file by default (the embedded profile); DATABASE_URL=postgres://... in production.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the task worker write while the web process reads; the timeout absorbs
+    # short writer overlaps instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# ==============================================================================
+# CACHES
+# ==============================================================================
+# Local memory by default; CACHE_URL=redis://127.0.0.1:6379/0 shares one cache between processes.
+# django-environ maps redis:// to Django's built-in Redis backend (no django-redis installed).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://bookclub")}
+
+# Sessions in the database (shared by every process); the cache backs them where it is shared.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# ==============================================================================
+# STATIC AND MEDIA
+# ==============================================================================
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# ==============================================================================
+# WAGTAIL
+# ==============================================================================
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# One login for the whole site: the Wagtail admin sends anonymous visitors to ours.
+WAGTAILADMIN_LOGIN_URL = "customer:login"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "txt"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+# ==============================================================================
+# OSCAR
+# ==============================================================================
+from oscar.defaults import *  # noqa: F403
+
+OSCAR_SHOP_NAME = WAGTAIL_SITE_NAME
+OSCAR_SHOP_TAGLINE = "Books chosen by people who read them"
+OSCAR_DEFAULT_CURRENCY = "GBP"
+OSCAR_CURRENCY_FORMAT = {"GBP": {"currency_digits": False, "format_type": "standard"}}
+OSCAR_HOMEPAGE = "/"
+OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_PRODUCTS_PER_PAGE = 20
+OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Bookclub <hello@bookclub.test>")
+OSCAR_RECENTLY_VIEWED_PRODUCTS = 0  # a cookie on every product view stops shared caching
+OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
+for _section in OSCAR_DASHBOARD_NAVIGATION:
+    if "children" in _section:
+        _section["children"] = [
+            child for child in _section["children"] if child.get("url_name") != "dashboard:page-list"
+        ]
+OSCAR_INITIAL_ORDER_STATUS = "Pending"
+OSCAR_INITIAL_LINE_STATUS = "Pending"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending": ("Being processed", "Cancelled"),
+    "Being processed": ("Shipped", "Cancelled"),
+    "Shipped": ("Complete",),
+    "Complete": (),
+    "Cancelled": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {
+    "Being processed": "Being processed",
+    "Shipped": "Shipped",
+    "Cancelled": "Cancelled",
+    "Complete": "Shipped",
+}
+
+# Oscar's catalogue search uses Haystack; the simple backend needs no server.
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"  # the simple backend keeps no index
+
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_PRESERVE_FORMAT = True
+
+# ==============================================================================
+# STRIPE
+# ==============================================================================
+# With no secret key the site talks to localstripe on loopback (the embedded default);
+# with test or live keys it talks to Stripe itself. Only shop/payment/stripe_api.py reads these.
+LOCALSTRIPE_URL = env("LOCALSTRIPE_URL", default="http://127.0.0.1:8420")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+if STRIPE_SECRET_KEY:
+    STRIPE_API_BASE = env("STRIPE_API_BASE", default="") or None
+    STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+else:
+    STRIPE_SECRET_KEY = "sk_test_localstripe"
+    STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_localstripe"
+    STRIPE_API_BASE = LOCALSTRIPE_URL
+    STRIPE_JS_URL = f"{LOCALSTRIPE_URL}/js.stripe.com/v3/"
+
+# ==============================================================================
+# TASKS
+# ==============================================================================
+# Tasks are rows in the database; `manage.py db_worker` processes run them, on any machine.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# ==============================================================================
+# EMAIL
+# ==============================================================================
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 in production.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
+SERVER_EMAIL = env("SERVER_EMAIL", default="alerts@bookclub.test")
+
+# ==============================================================================
+# SECURITY
+# ==============================================================================
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in a frame
+
+# ==============================================================================
+# LOGGING
+# ==============================================================================
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "shop": {"level": env("LOG_LEVEL", default="INFO")},
+        "bookclub": {"level": env("LOG_LEVEL", default="INFO")},
+        "legal": {"level": env("LOG_LEVEL", default="INFO")},
+        "website": {"level": env("LOG_LEVEL", default="INFO")},
+        "django_tasks": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,27 @@
+"""Production: every secret from the environment, HTTPS only, security headers on.
+
+`DJANGO_SETTINGS_MODULE=website.settings.production manage.py check --deploy` is clean
+when the variables below are given real values (tests/website/test_settings.py proves it).
+"""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import warnings
+
+    warnings.warn("Production is running on SQLite: set DATABASE_URL to PostgreSQL.", stacklevel=1)
