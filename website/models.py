@@ -65,10 +65,9 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         featured_ids = [item.product_id for item in self.featured_books.all()]
-        new_ids = listing.newest_product_ids(limit=self.new_releases_count, exclude=featured_ids)
-        cards = listing.product_cards(featured_ids + new_ids, request=request)
-        context["featured_cards"] = cards[: len(featured_ids)]
-        context["new_release_cards"] = cards[len(featured_ids) :]
+        context["featured_cards"], context["new_release_cards"] = listing.chosen_and_newest(
+            featured_ids, newest_limit=self.new_releases_count, request=request
+        )
         return context
 
 

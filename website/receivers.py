@@ -1,14 +1,30 @@
-"""Keep cached navigation in step with what editors change."""
+"""Keep cached navigation and cached pages in step with what editors and admins change."""
 
 from django.db.models.signals import post_delete, post_save
+from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from website import navigation
+from website import navigation, page_cache
 from website.models import FooterSettings, NavigationSettings
+
+# What a cached page shows: books, their stock and prices, and pages.
+CATALOGUE_MODELS = [
+    ("catalogue", "Product"),
+    ("catalogue", "Work"),
+    ("catalogue", "Author"),
+    ("catalogue", "Series"),
+    ("catalogue", "ProductImage"),
+    ("partner", "StockRecord"),
+]
 
 
 def forget_navigation(**kwargs):
     navigation.forget()
+    page_cache.new_generation()
+
+
+def forget_pages(**kwargs):
+    page_cache.new_generation()
 
 
 def connect():
@@ -18,3 +34,7 @@ def connect():
     page_published.connect(forget_navigation, dispatch_uid="nav-page-published")
     page_unpublished.connect(forget_navigation, dispatch_uid="nav-page-unpublished")
     post_page_move.connect(forget_navigation, dispatch_uid="nav-page-moved")
+    for app_label, model_name in CATALOGUE_MODELS:
+        model = get_model(app_label, model_name)
+        post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model_name}")
+        post_delete.connect(forget_pages, sender=model, dispatch_uid=f"pages-del-{model_name}")

@@ -1,5 +1,6 @@
 from django import template
 
+from shop.basket import summary
 from website import navigation
 
 register = template.Library()
@@ -14,3 +15,8 @@ def primary_navigation(context):
 @register.inclusion_tag("includes/footer.html", takes_context=True)
 def site_footer(context):
     return {"site": navigation.site_links(context["request"])}
+
+
+@register.simple_tag(takes_context=True)
+def basket_item_count(context) -> int:
+    return summary.item_count(context["request"])

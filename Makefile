@@ -1,0 +1,40 @@
+# The two commands of the README, and the benchmark. Python 3.11+ and bash are all they assume.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The PostgreSQL pass of the test suite; pytest-django creates and drops test_bookclub itself.
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookclub
+
+.PHONY: demo test test-sqlite test-postgres lint install bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: install, migrate, seed, then serve with the task worker and localstripe (Ctrl-C stops all)
+demo: install
+	bash bin/demo
+
+## make test: lint, then the whole suite on SQLite and again on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite: install
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres: install
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest
+
+## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk
+bench: install
+	$(PY) bench/run.py --books $(or $(BOOKS),10000)
+
+clean:
+	rm -rf $(VENV) var db.sqlite3* test-results

@@ -1,0 +1,87 @@
+"""Pages cost a fixed number of SQL queries, whatever the size of the catalogue.
+
+The catalogue is grown from 20 to 500 titles between two measurements of each page; the
+counts must be equal and must not exceed the pinned figure (../shared/performance.md targets).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from website.demo import catalogue, content
+from website.demo.books import isbn_for
+
+Product = get_model("catalogue", "Product")
+
+# A reader with two books in the basket: every page's header counts them (one query).
+PINNED = {"home": 12, "catalogue": 7, "coming soon": 7, "series": 8, "author": 8, "book": 7, "basket": 7}
+# A first-time visitor (no cookies) is served from the shared page cache; the empty basket
+# costs nothing either.
+PINNED_FIRST_VISIT = {
+    "home": 0,
+    "catalogue": 0,
+    "coming soon": 0,
+    "series": 0,
+    "author": 0,
+    "book": 0,
+    "basket": 0,
+}
+
+
+def grow_catalogue(titles: int) -> None:
+    catalogue.seed_books(titles, covers=10, today=timezone.localdate())
+
+
+def book_in_a_series() -> Product:
+    return Product.objects.filter(upc=isbn_for(0, 0)).get()  # title 0 opens a series, has an eBook
+
+
+def urls() -> dict[str, str]:
+    book = book_in_a_series()
+    return {
+        "home": "/",
+        "catalogue": reverse("catalogue:index"),
+        "coming soon": reverse("catalogue:coming-soon"),
+        "series": book.work.series.get_absolute_url(),
+        "author": book.work.authors.first().get_absolute_url(),
+        "book": book.get_absolute_url(),
+        "basket": reverse("basket:summary"),
+    }
+
+
+def data_queries(captured) -> list[str]:
+    # ATOMIC_REQUESTS shows up as SAVEPOINT/RELEASE inside the test's transaction; in production
+    # it is the connection's own BEGIN/COMMIT, which Django does not log as queries either.
+    return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def queries_for(client, url: str) -> int:
+    assert client.get(url).status_code == 200  # warm: first-request caches (site, navigation)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(data_queries(captured))
+
+
+@pytest.mark.django_db
+def test_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
+    grow_catalogue(20)
+    content.seed_pages(featured_product_ids=list(Product.objects.values_list("id", flat=True)[:6]))
+    for product in Product.objects.filter(upc__in=[isbn_for(1, 0), isbn_for(2, 0)]):
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+
+    small = {name: queries_for(client, url) for name, url in urls().items()}
+    grow_catalogue(500)
+    large = {name: queries_for(client, url) for name, url in urls().items()}
+
+    assert Product.objects.count() > 800
+    assert small == large, f"query counts grew with the catalogue: {small} -> {large}"
+    assert large == PINNED, f"query counts changed: {large}; update PINNED only with a reason"
+
+    from django.test import Client
+
+    first_visit = {name: queries_for(Client(), url) for name, url in urls().items()}
+    assert first_visit == PINNED_FIRST_VISIT, f"first-visit counts changed: {first_visit}"

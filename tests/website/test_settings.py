@@ -1,0 +1,79 @@
+"""Settings come from the environment; the production profile is `check --deploy` clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import environ
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "website.settings.production",
+    "DJANGO_SECRET_KEY": "a-real-secret-of-sufficient-length-and-variety-7f3k9q2m8x",
+    "DJANGO_ALLOWED_HOSTS": "shop.bookclub.example",
+    "DATABASE_URL": "postgres://bookclub@db.internal:5432/bookclub",
+    "CACHE_URL": "redis://cache.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "STRIPE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_read_every_service_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND,"
+        " s.STRIPE_API_BASE, s.STRIPE_JS_URL, s.DEBUG, s.TASKS['default']['BACKEND'])"
+    )
+    result = manage("shell", "-v0", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "None",
+        "https://js.stripe.com/v3/",
+        "False",
+        "django_tasks_db.DatabaseBackend",
+    ]
+
+
+def test_without_stripe_keys_the_site_uses_localstripe_on_loopback():
+    result = manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings as s; print(s.STRIPE_API_BASE, s.STRIPE_JS_URL)",
+        env={"DJANGO_SETTINGS_MODULE": "website.settings.dev"},
+    )
+    assert result.stdout.split() == ["http://127.0.0.1:8420", "http://127.0.0.1:8420/js.stripe.com/v3/"]
+
+
+def test_the_embedded_default_is_sqlite_and_local_memory():
+    env = environ.Env()
+    assert env.db_url_config("sqlite:////tmp/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
+    from django.conf import settings
+
+    # The test profile keeps the default cache: local memory, nothing shared between processes.
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -1,0 +1,76 @@
+"""A shared cache of whole pages for first-time visitors (no cookies at all).
+
+Such a visitor sees exactly what every other one sees: no basket, not signed in, no
+messages. Their pages are stored in the shared cache and served without touching the
+database. A response that sets a cookie (a CSRF token, a session, a basket) is never stored,
+and any request that carries a cookie goes past the cache to the site.
+
+Every stored page belongs to a content generation; saving a product, its stock, a page or
+the site settings starts a new one (website.receivers), so no page outlives what it shows.
+The timeout is the backstop for what changes with the clock alone (a book published today).
+"""
+
+from django.core.cache import cache
+from django.http import HttpResponse
+
+GENERATION_KEY = "website:pages:generation"
+TIMEOUT = 5 * 60
+# Pages that differ per person or must never be shared.
+PRIVATE_PREFIXES = (
+    "/cms/",
+    "/dashboard/",
+    "/django-admin/",
+    "/accounts/",
+    "/basket/",
+    "/checkout/",
+    "/stripe/",
+)
+
+
+def new_generation() -> None:
+    """Retire every cached page at once, on every process."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _key(request) -> str:
+    generation = cache.get(GENERATION_KEY, 0)
+    return f"website:page:{generation}:{request.get_host()}:{request.get_full_path()}"
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.COOKIES
+        and not request.path.startswith(PRIVATE_PREFIXES)
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Length"] = len(content)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            response["X-Page-Cache"] = "miss"
+        return response
