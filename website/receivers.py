@@ -1,9 +1,10 @@
 """Keep cached navigation and cached pages in step with what editors and admins change."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from shop.catalogue import listing
 from website import navigation, page_cache
 from website.models import FooterSettings, NavigationSettings
 
@@ -27,6 +28,19 @@ def forget_pages(**kwargs):
     page_cache.new_generation()
 
 
+def remember_previous_work(sender, instance, **kwargs):
+    # A format moved to another book changes what both books list.
+    instance._previous_work_id = (
+        sender.objects.filter(pk=instance.pk).values_list("work_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def refresh_listing(sender, instance, **kwargs):
+    listing.refresh_listing([instance.work_id, getattr(instance, "_previous_work_id", None)])
+
+
 def connect():
     for model in (NavigationSettings, FooterSettings):
         post_save.connect(forget_navigation, sender=model, dispatch_uid=f"nav-save-{model.__name__}")
@@ -38,3 +52,7 @@ def connect():
         model = get_model(app_label, model_name)
         post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model_name}")
         post_delete.connect(forget_pages, sender=model, dispatch_uid=f"pages-del-{model_name}")
+    Product = get_model("catalogue", "Product")
+    pre_save.connect(remember_previous_work, sender=Product, dispatch_uid="listing-pre-save")
+    post_save.connect(refresh_listing, sender=Product, dispatch_uid="listing-save")
+    post_delete.connect(refresh_listing, sender=Product, dispatch_uid="listing-delete")

@@ -37,41 +37,51 @@ class ProductCard:
 LEAD_FORMAT = "paperback"
 
 
-def card_queryset() -> QuerySet:
-    """Browsable products with everything a card shows joined or prefetched (5 queries)."""
-    return (
-        Product.objects.browsable()
-        .select_related("product_class", "work__series")
-        .prefetch_related(
-            Prefetch(
-                "work__authorships",
-                queryset=Authorship.objects.select_related("author").order_by("position", "id"),
-            ),
-            Prefetch(
-                "work__formats",
-                queryset=Product.objects.browsable().select_related("product_class").order_by("id"),
-                to_attr="public_formats",
-            ),
-            "stockrecords",
-            "images",
-        )
-    )
+def card_queryset(base: QuerySet | None = None) -> QuerySet:
+    """Products with everything a card shows joined or prefetched (5 queries).
 
-
-def lead_formats(queryset: QuerySet) -> QuerySet:
-    """One product per book: its paperback, or its only format when there is no paperback.
-
-    Lists show a book once and name its other formats; the book page offers them all.
+    ``base`` defaults to every browsable product; lists of one entry per title pass ``listed()``.
     """
-    # Not correlated on purpose: the database builds the set of works with a paperback once,
-    # where a NOT EXISTS per row made SQLite scan the table for every book (3 s at 2,000 books).
-    works_with_paperback = (
-        Product.objects.browsable()
-        .filter(product_class__slug=LEAD_FORMAT, work__isnull=False)
-        .values("work_id")
+    base = Product.objects.browsable() if base is None else base
+    return base.select_related("product_class", "work__series").prefetch_related(
+        Prefetch(
+            "work__authorships",
+            queryset=Authorship.objects.select_related("author").order_by("position", "id"),
+        ),
+        Prefetch(
+            "work__formats",
+            queryset=Product.objects.browsable().select_related("product_class").order_by("id"),
+            to_attr="public_formats",
+        ),
+        "stockrecords",
+        "images",
     )
-    books = queryset.filter(work__isnull=False)  # gifts and plans have no formats to choose
-    return books.filter(Q(product_class__slug=LEAD_FORMAT) | ~Q(work_id__in=works_with_paperback))
+
+
+def listed() -> QuerySet:
+    """One product per book: its paperback, or its formats when it has no paperback.
+
+    Lists show a book once and name its other formats; the book page offers them all. The choice
+    is stored on the product (``is_listed``, kept by ``refresh_listing``) so a list page reads an
+    index instead of comparing every format of every book.
+    """
+    return Product.objects.filter(is_listed=True)
+
+
+def refresh_listing(work_ids) -> None:
+    """Recompute ``is_listed`` for every format of these works (two reads, two updates)."""
+    work_ids = {work_id for work_id in work_ids if work_id is not None}
+    if not work_ids:
+        return
+    formats = list(
+        Product.objects.browsable()
+        .filter(work_id__in=work_ids)
+        .values_list("id", "work_id", "product_class__slug")
+    )
+    with_paperback = {work_id for _, work_id, slug in formats if slug == LEAD_FORMAT}
+    shown = [pk for pk, work_id, slug in formats if slug == LEAD_FORMAT or work_id not in with_paperback]
+    Product.objects.filter(work_id__in=work_ids, is_listed=True).exclude(id__in=shown).update(is_listed=False)
+    Product.objects.filter(id__in=shown, is_listed=False).update(is_listed=True)
 
 
 def published(queryset: QuerySet) -> QuerySet:
@@ -84,7 +94,7 @@ def coming_soon(queryset: QuerySet) -> QuerySet:
 
 def newest(*, limit: int, exclude: list[int]) -> QuerySet:
     """The most recently published books (one per title, not future ones), newest first."""
-    books = lead_formats(published(Product.objects.browsable()))
+    books = published(listed())
     return books.exclude(id__in=exclude).order_by("-publication_date", "-id")[:limit]
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.catalogue.abstract_models import AbstractProduct, AbstractProductClass
@@ -110,9 +111,19 @@ class Product(AbstractProduct):
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.PROTECT, related_name="formats")
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    # Denormalised "shown in book lists" (one entry per title: see shop.catalogue.listing), kept
+    # up to date on every save so that lists are an index range scan, not a scan of every format.
+    is_listed = models.BooleanField(default=False, editable=False)
 
     class Meta(AbstractProduct.Meta):
-        indexes = [models.Index(fields=["is_public", "-publication_date"])]
+        indexes = [
+            models.Index(fields=["is_public", "-publication_date"]),
+            # Partial indexes: SQLite only uses an index for a bare boolean test through its condition.
+            models.Index(
+                fields=["publication_date", "id"], condition=Q(is_listed=True), name="product_listed_by_date"
+            ),
+            models.Index(fields=["title", "id"], condition=Q(is_listed=True), name="product_listed_by_title"),
+        ]
 
     @property
     def isbn(self) -> str | None:

@@ -40,11 +40,11 @@ class BookListView(ListView):
         return listing.published(queryset)
 
     def get_queryset(self):
-        queryset = self.narrow(listing.card_queryset())
         if chosen := self.get_format():
-            queryset = queryset.filter(product_class__slug=chosen)
+            queryset = listing.card_queryset().filter(product_class__slug=chosen)
         else:
-            queryset = listing.lead_formats(queryset)
+            queryset = listing.card_queryset(listing.listed())
+        queryset = self.narrow(queryset)
         return queryset.order_by(*self.sorts[self.get_sort()][1])
 
     def get_context_data(self, **kwargs):

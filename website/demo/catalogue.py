@@ -8,6 +8,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from shop.catalogue import listing
+
 from . import books
 from .covers import cover_png
 
@@ -133,6 +135,7 @@ def _create_titles(
             prices.append(price)
             stock.append(in_stock)
     products = Product.objects.bulk_create(products)
+    listing.refresh_listing(work.id for work in works)  # bulk_create sends no save signals
     StockRecord.objects.bulk_create(
         [
             StockRecord(

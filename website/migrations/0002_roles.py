@@ -113,31 +113,28 @@ def remove_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # The final schema of every app whose permissions the roles name.
+    # Every app whose permissions the roles name, at the migration current when the roles were
+    # written. Named, not "__latest__": a later migration in one of these apps must not make this
+    # one look applied out of order on an existing database.
     dependencies = [
         ("website", "0001_initial"),
-        *[
-            (app_label, "__latest__")
-            for app_label in [
-                "accounts",
-                "wagtailcore",
-                "wagtailadmin",
-                "wagtailimages",
-                "wagtaildocs",
-                "wagtailredirects",
-                "order",
-                "payment",
-                "partner",
-                "catalogue",
-                "shipping",
-                "offer",
-                "voucher",
-                "address",
-                "customer",
-                "communication",
-                "analytics",
-            ]
-        ],
+        ("accounts", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailadmin", "0006_formstate"),
+        ("wagtailimages", "0027_image_description"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailredirects", "0008_add_verbose_name_plural"),
+        ("order", "0021_billingaddress_code_shippingaddress_code"),
+        ("payment", "0005_auto_20200801_0817"),
+        ("partner", "0007_partneraddress_code"),
+        ("catalogue", "0034_product_classes"),
+        ("shipping", "0003_auto_20181115_1953"),
+        ("offer", "0013_range_excluded_categories"),
+        ("voucher", "0010_auto_20210224_0712"),
+        ("address", "0007_useraddress_code"),
+        ("customer", "0008_assign_permissions_to_staff"),
+        ("communication", "0004_auto_20200801_0817"),
+        ("analytics", "0003_auto_20200801_0817"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
