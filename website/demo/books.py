@@ -219,8 +219,8 @@ TITLE_PATTERNS = [
 OPENINGS = [
     "When {first} returns to {place} after twenty years away, the town has kept one secret too many.",
     "Nobody in {place} expected the {noun_lower} to open again, least of all {first}.",
-    "{first} has one summer to finish what a grandmother began, and a {noun_lower} full of questions.",
-    "A storm, a missing letter and a {noun_lower} that will not stay shut: {first}'s quiet life is over.",
+    "{first} has one summer to finish what a grandmother began, and the {noun_lower}, full of questions.",
+    "A storm, a missing letter and the {noun_lower} that will not stay shut: {first}'s quiet life is over.",
     "In the last week of the season, {first} takes a job nobody else wants and finds a door nobody else saw.",
 ]
 MIDDLES = [
