@@ -1,6 +1,6 @@
 """Keep cached navigation and cached pages in step with what editors and admins change."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -15,6 +15,10 @@ CATALOGUE_MODELS = [
     ("catalogue", "Series"),
     ("catalogue", "ProductImage"),
     ("partner", "StockRecord"),
+    # Delivery rules: the delivery page and book pages show them (R-D1).
+    ("shipping", "WeightBased"),
+    ("shipping", "WeightBand"),
+    ("address", "Country"),
 ]
 
 
@@ -38,3 +42,5 @@ def connect():
         model = get_model(app_label, model_name)
         post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model_name}")
         post_delete.connect(forget_pages, sender=model, dispatch_uid=f"pages-del-{model_name}")
+    countries = get_model("shipping", "WeightBased").countries.through
+    m2m_changed.connect(forget_pages, sender=countries, dispatch_uid="pages-shipping-countries")

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - country names as CLDR spells them
 """ISO 3166-1 countries (alpha-2 code, English short name), frozen from CLDR via Babel in 2026."""
 
 COUNTRIES = [
