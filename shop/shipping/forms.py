@@ -20,15 +20,15 @@ class ShippingAddressForm(OscarShippingAddressForm):
         super().__init__(*args, **kwargs)
 
     def adjust_country_field(self):
+        super().adjust_country_field()
+        field = self.fields.get("country")
+        if field is None:
+            return
+        field.error_messages["invalid_choice"] = BLOCKED_MESSAGE
         if self.basket is not None and rules.basket_has_subscription_plan(self.basket):
-            field = self.fields["country"]
             field.queryset = field.queryset.filter(iso_3166_1_a2=rules.UK)
-            field.empty_label = None
             field.help_text = "Subscription plans are delivered to UK addresses only."
-        else:
-            super().adjust_country_field()
-        if "country" in self.fields:
-            self.fields["country"].error_messages["invalid_choice"] = BLOCKED_MESSAGE
+            field.error_messages["invalid_choice"] = rules.destination_refusal(self.basket, "FR")
 
     def clean(self):
         cleaned = super().clean()
