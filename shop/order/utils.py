@@ -30,10 +30,16 @@ class OrderCreator(utils.OrderCreator):
         """
         wanted: dict[int, int] = defaultdict(int)
         titles: dict[int, list[str]] = defaultdict(list)
+        unpublished = []
         for line in basket.all_lines():
+            product_class = line.product.get_product_class()
+            if not line.product.is_published() and not product_class.allows_preorder:
+                unpublished.append(line.product.get_title())  # R-C3: only paperbacks pre-order
             if line.stockrecord_id and line.product.get_product_class().track_stock:
                 wanted[line.stockrecord_id] += line.quantity
                 titles[line.stockrecord_id].append(line.product.get_title())
+        if unpublished:
+            raise LinesNoLongerAvailable(unpublished)
         if not wanted:
             return
         locked = StockRecord.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
