@@ -60,6 +60,22 @@ class WeightBased(AbstractWeightBased):
             return prices.Price(currency=basket.currency, excl_tax=Decimal("0.00"), incl_tax=Decimal("0.00"))
         return super().calculate(basket)
 
+    def get_charge(self, weight):
+        """Oscar's banding ("as many top-band parcels as needed"), from the bands already loaded."""
+        weight = Decimal(weight)
+        bands = sorted(self.bands.all(), key=lambda band: band.upper_limit)
+        if not bands:
+            return Decimal("0.00")
+        top = bands[-1]
+
+        def band_for(amount):
+            return next(band for band in bands if band.upper_limit >= amount)
+
+        if weight <= top.upper_limit:
+            return band_for(weight).charge
+        parcels, rest = divmod(weight, top.upper_limit)
+        return parcels * top.charge + (band_for(rest).charge if rest else Decimal("0.00"))
+
     @property
     def typical_days(self) -> str:
         if self.min_days == self.max_days:

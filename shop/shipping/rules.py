@@ -15,7 +15,7 @@ UK = "GB"
 SUBSCRIPTION_PLAN_CLASS = "subscription-plan"
 
 
-def _code(country) -> str:
+def country_code(country) -> str:
     """An ISO 3166-1 alpha-2 code from a Country, an address, or a code."""
     if country is None:
         return ""
@@ -26,7 +26,7 @@ def _code(country) -> str:
 
 def is_international(country) -> bool:
     """True for a destination outside the UK: import duties and taxes are the customer's (R-D2)."""
-    code = _code(country)
+    code = country_code(country)
     return bool(code) and code.upper() != UK
 
 
@@ -36,7 +36,7 @@ def blocked_countries():
 
 
 def is_blocked(country) -> bool:
-    return not Country.objects.filter(iso_3166_1_a2=_code(country), is_shipping_country=True).exists()
+    return not Country.objects.filter(iso_3166_1_a2=country_code(country), is_shipping_country=True).exists()
 
 
 def basket_has_subscription_plan(basket) -> bool:
@@ -60,7 +60,7 @@ def physical_goods_value(basket) -> Decimal:
 
 def destination_refusal(basket, country) -> str:
     """Why this basket cannot be sent to this country, or "" if it can (R-D2, R-D3)."""
-    code = _code(country)
+    code = country_code(country)
     if not code or is_blocked(code):
         return "Sorry, we cannot deliver to that country. Please choose another delivery address."
     if basket is not None and code != UK and basket_has_subscription_plan(basket):
@@ -77,7 +77,7 @@ def active_methods():
 
 def methods_for_country(country) -> list:
     """Active methods delivering to a country: those that list it, else the rest-of-world ones."""
-    code = _code(country) or UK
+    code = country_code(country) or UK
     methods = list(active_methods())
     listed = [m for m in methods if any(c.iso_3166_1_a2 == code for c in m.countries.all())]
     if listed:

@@ -25,7 +25,9 @@ def reader(client, db):
 
 
 def test_R_C3_a_forged_basket_request_for_a_future_gift_is_refused(client, reader):
-    gift = BookFactory(format="gift", work=None, upc=None, title="Tote", slug="tote", publication_date=future())
+    gift = BookFactory(
+        format="gift", work=None, upc=None, title="Tote", slug="tote", publication_date=future()
+    )
     response = client.post(reverse("basket:add", kwargs={"pk": gift.pk}), {"quantity": 1}, follow=True)
     assert "cannot be ordered before" in response.content.decode()
     assert client.get(reverse("basket:summary")).context["basket"].num_items == 0
