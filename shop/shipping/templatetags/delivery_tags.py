@@ -35,3 +35,13 @@ def delivery_estimate(product) -> dict:
         "cut_off": estimates.CUT_OFF,
         "before_cut_off": estimates.is_working_day(local.date()) and local.time() < estimates.CUT_OFF,
     }
+
+
+@register.filter
+def ships_abroad(order_or_address) -> bool:
+    """True for an order (or address) going outside the UK: show the duties notice (R-D2).
+
+    Usage: ``{% if order|ships_abroad %}{% include "shop/includes/duties_notice.html" %}{% endif %}``
+    """
+    address = getattr(order_or_address, "shipping_address", order_or_address)
+    return address is not None and rules.is_international(address)
