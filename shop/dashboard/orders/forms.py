@@ -7,7 +7,7 @@ class EstimatedDeliveryForm(forms.Form):
 
     new_date = forms.DateField(
         label="New estimated delivery date",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label="Reason (sent to the customer)",
