@@ -29,7 +29,9 @@ def correct_line_price(line, *, new_unit_price: Decimal, reason: str, by=None) -
     if not reason:
         raise ValidationError("Say why the price was wrong.")
     order = Order.objects.select_for_update().get(pk=line.order_id)
-    line = Line.objects.select_for_update().select_related("product__product_class").get(pk=line.pk)
+    line = (
+        Line.objects.select_for_update(of=("self",)).select_related("product__product_class").get(pk=line.pk)
+    )
     old_unit_price = line.unit_price_incl_tax
     if new_unit_price < 0:
         raise ValidationError("A price cannot be negative.")

@@ -43,7 +43,7 @@ def send_delivery_revised_email(revision_id: int) -> None:
     """Email the customer the new date (HTML and text), once per revision."""
     with transaction.atomic():
         revision = (
-            EstimatedDeliveryRevision.objects.select_for_update()
+            EstimatedDeliveryRevision.objects.select_for_update(of=("self",))
             .select_related("order", "order__user")
             .get(pk=revision_id)
         )
