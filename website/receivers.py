@@ -1,6 +1,6 @@
 """Keep cached navigation and cached pages in step with what editors and admins change."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -16,6 +16,10 @@ CATALOGUE_MODELS = [
     ("catalogue", "Series"),
     ("catalogue", "ProductImage"),
     ("partner", "StockRecord"),
+    # Delivery rules: the delivery page and book pages show them (R-D1).
+    ("shipping", "WeightBased"),
+    ("shipping", "WeightBand"),
+    ("address", "Country"),
 ]
 
 
@@ -56,3 +60,5 @@ def connect():
     pre_save.connect(remember_previous_work, sender=Product, dispatch_uid="listing-pre-save")
     post_save.connect(refresh_listing, sender=Product, dispatch_uid="listing-save")
     post_delete.connect(refresh_listing, sender=Product, dispatch_uid="listing-delete")
+    countries = get_model("shipping", "WeightBased").countries.through
+    m2m_changed.connect(forget_pages, sender=countries, dispatch_uid="pages-shipping-countries")

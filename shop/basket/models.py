@@ -10,7 +10,12 @@ class Basket(AbstractBasket):
         if self._lines is None:
             self._lines = (
                 self.lines.select_related("product__product_class", "product__work", "stockrecord")
-                .prefetch_related("attributes", "product__images", "product__stockrecords")
+                .prefetch_related(
+                    "attributes",
+                    "product__images",
+                    "product__stockrecords",
+                    "product__attribute_values__attribute",  # weights, for delivery charges
+                )
                 .order_by(self._meta.pk.name)
             )
         return self._lines

@@ -1,1 +1,66 @@
+"""Order fork: the estimated delivery date (R-D6) and the records admins keep about an order.
+
+``EstimatedDeliveryRevision`` keeps each change of the date with its reason (R-D6);
+``LinePriceCorrection`` keeps each overcharge an admin corrected and the refund owed (R-C5).
+"""
+
+from django.conf import settings
+from django.db import models
+from oscar.apps.order.abstract_models import AbstractOrder
+
+
+class Order(AbstractOrder):
+    # Set when the order is placed from its delivery method and destination (contract 3, R-D6).
+    estimated_delivery = models.DateField(null=True, blank=True)
+
+
+class EstimatedDeliveryRevision(models.Model):
+    """An admin moved an order's estimated delivery date, for a reason the customer is told (R-D6)."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="delivery_revisions")
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField()
+    reason = models.TextField()
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revised_at = models.DateTimeField(auto_now_add=True)
+    customer_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Order {self.order.number}: delivery {self.old_date} -> {self.new_date}"
+
+
+class LinePriceCorrection(models.Model):
+    """An overcharged order line corrected by an admin; the difference is owed back (R-C5)."""
+
+    REFUND_PENDING, REFUNDED = "pending", "refunded"
+    REFUND_STATUSES = [(REFUND_PENDING, "Refund pending"), (REFUNDED, "Refunded")]
+
+    line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="price_corrections")
+    old_unit_price_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    new_unit_price_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    refund_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+    refund_status = models.CharField(max_length=16, choices=REFUND_STATUSES, default=REFUND_PENDING)
+    # The Oscar payment event recording the refund, once the payment module has made it.
+    payment_event = models.ForeignKey(
+        "order.PaymentEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.line.title}: {self.old_unit_price_incl_tax} -> {self.new_unit_price_incl_tax}"
+
+
 from oscar.apps.order.models import *

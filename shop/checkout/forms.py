@@ -1,0 +1,2 @@
+# The delivery address form lives with the delivery rules (shop/shipping/forms.py).
+from shop.shipping.forms import ShippingAddressForm  # noqa: F401

@@ -1,0 +1,74 @@
+"""Why forked: two more order actions on Oscar's order page (R-C5, R-D6), dispatched Oscar's way."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from oscar.apps.dashboard.orders import views as oscar_views
+
+from shop.order import corrections, delivery
+
+from .forms import EstimatedDeliveryForm, LinePriceCorrectionForm
+
+
+def _first_error(form) -> str:
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {errors[0]}"
+        for name, errors in form.errors.items()
+    )
+
+
+class OrderDetailView(oscar_views.OrderDetailView):
+    order_actions = oscar_views.OrderDetailView.order_actions + (
+        "revise_estimated_delivery",
+        "correct_line_price",
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        context["estimated_delivery_form"] = EstimatedDeliveryForm(
+            initial={"new_date": order.estimated_delivery}
+        )
+        context["delivery_revisions"] = order.delivery_revisions.select_related("revised_by")
+        context["price_correction_form"] = LinePriceCorrectionForm(order)
+        context["price_corrections"] = corrections.LinePriceCorrection.objects.filter(
+            line__order=order
+        ).select_related("line", "corrected_by")
+        return context
+
+    def revise_estimated_delivery(self, request, order):
+        form = EstimatedDeliveryForm(request.POST)
+        if not form.is_valid():
+            return self.reload_page(error=_first_error(form))
+        try:
+            revision = delivery.revise_estimated_delivery(
+                order,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            return self.reload_page(error=" ".join(error.messages))
+        messages.success(
+            request,
+            f"Estimated delivery moved to {revision.new_date:%d %B %Y}; the customer is being emailed.",
+        )
+        return self.reload_page()
+
+    def correct_line_price(self, request, order):
+        form = LinePriceCorrectionForm(order, request.POST)
+        if not form.is_valid():
+            return self.reload_page(error=_first_error(form))
+        try:
+            correction = corrections.correct_line_price(
+                form.cleaned_data["line"],
+                new_unit_price=form.cleaned_data["new_unit_price"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            return self.reload_page(error=" ".join(error.messages))
+        messages.success(
+            request,
+            f"Price corrected. £{correction.refund_amount} is owed to the customer (refund pending).",
+        )
+        return self.reload_page()
