@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.catalogue.abstract_models import AbstractProduct, AbstractProductClass
+from wagtail.search import index
 
 from .isbn import normalise_isbn, validate_isbn13
 
@@ -106,13 +107,36 @@ class ProductClass(AbstractProductClass):
     )
 
 
-class Product(AbstractProduct):
+class Product(index.Indexed, AbstractProduct):
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.PROTECT, related_name="formats")
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
 
+    # Wagtail's search index (docs/search.md): a book is found by its title, its authors, its
+    # series and its ISBN (kept in ``upc``).
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("upc"),
+        index.RelatedFields(
+            "work",
+            [
+                index.RelatedFields("authors", [index.SearchField("name")]),
+                index.RelatedFields("series", [index.SearchField("name")]),
+            ],
+        ),
+    ]
+
     class Meta(AbstractProduct.Meta):
         indexes = [models.Index(fields=["is_public", "-publication_date"])]
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Only books are searched; their authors and series come in two queries per batch."""
+        return (
+            cls.objects.filter(work__isnull=False)
+            .select_related("work__series")
+            .prefetch_related("work__authors")
+        )
 
     @property
     def isbn(self) -> str | None:
