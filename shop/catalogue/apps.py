@@ -11,10 +11,12 @@ class CatalogueConfig(apps.CatalogueConfig):
         self.series_view = get_class("catalogue.views", "SeriesView")
         self.author_view = get_class("catalogue.views", "AuthorView")
         self.coming_soon_view = get_class("catalogue.views", "ComingSoonView")
+        self.new_releases_view = get_class("catalogue.views", "NewReleasesView")
 
     def get_urls(self):
         urls = [
             path("coming-soon/", self.coming_soon_view.as_view(), name="coming-soon"),
+            path("new/", self.new_releases_view.as_view(), name="new-releases"),
             path("series/<slug:slug>/", self.series_view.as_view(), name="series"),
             path("authors/<slug:slug>/", self.author_view.as_view(), name="author"),
         ]

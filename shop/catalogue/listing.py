@@ -7,7 +7,7 @@ Every list of books (home page, catalogue, series, author, search) goes through
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
@@ -116,3 +116,12 @@ def cards_for(products, *, request=None) -> list[ProductCard]:
     """Wrap already-loaded products with their price and availability."""
     strategy = getattr(request, "strategy", None) or Selector().strategy(request=request)
     return [ProductCard(product, strategy.fetch_for_product(product)) for product in products]
+
+
+def by_price(queryset: QuerySet, *, descending: bool = False) -> QuerySet:
+    """Order by the VAT-inclusive price readers see (the cheapest stock record), then title."""
+    StockRecord = get_model("partner", "StockRecord")
+    cheapest = StockRecord.objects.filter(product=OuterRef("pk")).order_by("price").values("price")[:1]
+    price = Subquery(cheapest)
+    ordered = price.desc(nulls_last=True) if descending else price.asc(nulls_last=True)
+    return queryset.order_by(ordered, "title", "id")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.catalogue.abstract_models import AbstractProduct, AbstractProductClass
+from wagtail.search import index
 
 from .isbn import normalise_isbn, validate_isbn13
 
@@ -107,13 +108,27 @@ class ProductClass(AbstractProductClass):
     )
 
 
-class Product(AbstractProduct):
+class Product(index.Indexed, AbstractProduct):
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.PROTECT, related_name="formats")
     publication_date = models.DateField(null=True, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     # Denormalised "shown in book lists" (one entry per title: see shop.catalogue.listing), kept
     # up to date on every save so that lists are an index range scan, not a scan of every format.
     is_listed = models.BooleanField(default=False, editable=False)
+
+    # Wagtail's search index (docs/search.md): a book is found by its title, its authors, its
+    # series and its ISBN (kept in ``upc``).
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("upc"),
+        index.RelatedFields(
+            "work",
+            [
+                index.RelatedFields("authors", [index.SearchField("name")]),
+                index.RelatedFields("series", [index.SearchField("name")]),
+            ],
+        ),
+    ]
 
     class Meta(AbstractProduct.Meta):
         indexes = [
@@ -124,6 +139,15 @@ class Product(AbstractProduct):
             ),
             models.Index(fields=["title", "id"], condition=Q(is_listed=True), name="product_listed_by_title"),
         ]
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Only books are searched; their authors and series come in two queries per batch."""
+        return (
+            cls.objects.filter(work__isnull=False)
+            .select_related("work__series")
+            .prefetch_related("work__authors")
+        )
 
     @property
     def isbn(self) -> str | None:

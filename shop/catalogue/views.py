@@ -1,8 +1,12 @@
 """Catalogue views: book lists and the book page, each a fixed number of queries."""
 
+from datetime import timedelta
+from functools import partial
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView
 from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
@@ -15,6 +19,10 @@ Series = get_model("catalogue", "Series")
 
 NEWEST = ("Newest first", ["-publication_date", "-id"])
 TITLE = ("Title A to Z", ["title", "id"])
+# Price needs the stock record's price, so these sorts are functions of the queryset.
+PRICE_LOW = ("Price, low to high", listing.by_price)
+PRICE_HIGH = ("Price, high to low", partial(listing.by_price, descending=True))
+NEW_RELEASE_DAYS = 90
 FORMATS = {"paperback": "Paperbacks", "ebook": "eBooks"}
 
 
@@ -24,7 +32,8 @@ class BookListView(ListView):
     template_name = "oscar/catalogue/browse.html"
     context_object_name = "products"
     paginate_by = 20
-    sorts = {"newest": NEWEST, "title": TITLE}  # the first is the default
+    # The first is the default; an unknown ?sort= falls back to it rather than failing.
+    sorts = {"newest": NEWEST, "title": TITLE, "price-low": PRICE_LOW, "price-high": PRICE_HIGH}
     heading = "Books"
     intro = ""
 
@@ -45,7 +54,8 @@ class BookListView(ListView):
         else:
             queryset = listing.card_queryset(listing.listed())
         queryset = self.narrow(queryset)
-        return queryset.order_by(*self.sorts[self.get_sort()][1])
+        order = self.sorts[self.get_sort()][1]
+        return order(queryset) if callable(order) else queryset.order_by(*order)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,6 +77,17 @@ class CatalogueView(BookListView):
     heading = "All books"
 
 
+class NewReleasesView(BookListView):
+    """/books/new/: books published in the last three months, newest first."""
+
+    heading = "New releases"
+    intro = "Published in the last three months."
+
+    def narrow(self, queryset):
+        since = timezone.localdate() - timedelta(days=NEW_RELEASE_DAYS)
+        return listing.published(queryset).filter(publication_date__gte=since)
+
+
 class ComingSoonView(BookListView):
     """/books/coming-soon/: titles not yet published; paperbacks can be pre-ordered (R-C3)."""
 
@@ -74,7 +95,12 @@ class ComingSoonView(BookListView):
     intro = (
         "Paperbacks can be pre-ordered and are posted on publication day; eBooks go on sale when published."
     )
-    sorts = {"soonest": ("Soonest first", ["publication_date", "id"]), "title": TITLE}
+    sorts = {
+        "soonest": ("Soonest first", ["publication_date", "id"]),
+        "title": TITLE,
+        "price-low": PRICE_LOW,
+        "price-high": PRICE_HIGH,
+    }
 
     def narrow(self, queryset):
         return listing.coming_soon(queryset)
@@ -83,7 +109,13 @@ class ComingSoonView(BookListView):
 class SeriesView(BookListView):
     """/books/series/<slug>/: a series in reading order, forthcoming books included."""
 
-    sorts = {"series": ("Reading order", ["work__series_position", "id"]), "newest": NEWEST, "title": TITLE}
+    sorts = {
+        "series": ("Reading order", ["work__series_position", "id"]),
+        "newest": NEWEST,
+        "title": TITLE,
+        "price-low": PRICE_LOW,
+        "price-high": PRICE_HIGH,
+    }
 
     def get(self, request, *args, **kwargs):
         self.series = get_object_or_404(Series, slug=kwargs["slug"])

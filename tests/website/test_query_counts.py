@@ -12,6 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.shipping.defaults import install_default_rules
+from shop.search import indexing
 from website.demo import catalogue, content
 from website.demo.books import isbn_for
 
@@ -20,7 +21,20 @@ Product = get_model("catalogue", "Product")
 # A reader with two books in the basket: every page's header counts them (one query).
 # Delivery: the book page names the first UK method for its estimate (1); the basket prices delivery:
 # the UK methods with their countries and bands (3) and the products' weights (1).
-PINNED = {"home": 12, "catalogue": 7, "coming soon": 7, "series": 8, "author": 8, "book": 8, "basket": 11}
+# Search: the matching books' count and page (one query each, the match a subquery), the card
+# prefetches (4), the pages preview (2: view restrictions, pages) and the basket count.
+PINNED = {
+    "home": 12,
+    "catalogue": 7,
+    "coming soon": 7,
+    "new releases": 7,
+    "series": 8,
+    "author": 8,
+    "book": 8,
+    "basket": 11,
+    "search": 9,
+    "search by price": 9,
+}
 # A first-time visitor (no cookies) is served from the shared page cache; the empty basket
 # costs nothing either.
 PINNED_FIRST_VISIT = {
@@ -31,11 +45,15 @@ PINNED_FIRST_VISIT = {
     "author": 0,
     "book": 0,
     "basket": 0,
+    "new releases": 0,
+    "search": 0,
+    "search by price": 0,
 }
 
 
 def grow_catalogue(titles: int) -> None:
     catalogue.seed_books(titles, covers=10, today=timezone.localdate())
+    indexing.index_missing()  # as seed_demo does after its bulk inserts
 
 
 def book_in_a_series() -> Product:
@@ -52,6 +70,10 @@ def urls() -> dict[str, str]:
         "author": book.work.authors.first().get_absolute_url(),
         "book": book.get_absolute_url(),
         "basket": reverse("basket:summary"),
+        "new releases": reverse("catalogue:new-releases"),
+        # A surname matches more books as the catalogue grows; the count must not follow.
+        "search": reverse("search:search") + "?q=" + book.work.authors.first().name.split()[-1],
+        "search by price": reverse("search:search") + "?q=the&sort=price-low",
     }
 
 

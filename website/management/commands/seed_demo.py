@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from shop.search import indexing as search_indexing
 from website.demo import catalogue, content, delivery, people
 from website.demo.books import isbn_for
 from website.demo.people import DEMO_USERS
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         new_pages = content.seed_pages(featured_product_ids=featured)
         new_people = people.seed_people()
         delivery.seed_delivery()  # delivery methods, zones and charges
+        # Bulk inserts fire no signals: put what they made into the search index in batches.
+        search_indexing.index_missing(progress=ProgressBar(out, "Search index"))
         out.write(
             f"Created {new_books:,} titles, {new_gifts} gift items, {new_pages} pages and "
             f"{new_people} users in {time.monotonic() - started:.1f}s "
