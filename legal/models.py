@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -62,6 +63,20 @@ class LegalBodyBlock(blocks.StreamBlock):
     section = SectionBlock()
 
 
+class LegalPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        from legal import versions
+
+        error = versions.notice_error(
+            significant=cleaned_data.get("significant_change", False),
+            go_live_at=cleaned_data.get("go_live_at"),
+        )
+        if error:
+            self.add_error("significant_change", error)
+        return cleaned_data
+
+
 class LegalPage(RoutablePageMixin, Page):
     """A legal document. Each publish is a new version; every version stays public (R-L1)."""
 
@@ -93,6 +108,7 @@ class LegalPage(RoutablePageMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    base_form_class = LegalPageForm
     parent_page_types = ["website.SectionPage"]
     subpage_types = []
     template = "legal/legal_page.html"

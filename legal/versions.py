@@ -83,8 +83,26 @@ def scheduled_revision(page: LegalPage) -> Revision | None:
     return page.revisions.filter(approved_go_live_at__isnull=False).order_by("approved_go_live_at").first()
 
 
+def notice_error(*, significant: bool, go_live_at: datetime.datetime | None) -> str | None:
+    """Why a significant version cannot be saved with this schedule, or None (R-L4).
+
+    Checked on the editor's form only: when publish_scheduled later publishes the revision, its
+    go-live time has passed, and that is no reason to stop it.
+    """
+    if not significant:
+        return None
+    earliest = timezone.now() + datetime.timedelta(days=SIGNIFICANT_CHANGE_NOTICE_DAYS)
+    if go_live_at is None or go_live_at < earliest:
+        return (
+            "Subscribers must be told of a significant change before it takes effect: schedule it "
+            f"to go live on {timezone.localdate(earliest):%d %B %Y} or later "
+            "(Publishing schedule, top right)."
+        )
+    return None
+
+
 def version_errors(page: LegalPage) -> dict[str, str]:
-    """What is wrong with a version an editor is saving (shown on the edit form)."""
+    """What is wrong with a version being saved (model validation, also when Wagtail publishes)."""
     errors = {}
     now = timezone.now()
     go_live = page.go_live_at if page.go_live_at and page.go_live_at > now else None
@@ -103,13 +121,6 @@ def version_errors(page: LegalPage) -> dict[str, str]:
             "A version that takes effect on a later day must be scheduled: set its go-live date "
             "under 'Publishing schedule' (top right) to that day."
         )
-    if page.significant_change:
-        earliest = now + datetime.timedelta(days=SIGNIFICANT_CHANGE_NOTICE_DAYS)
-        if not go_live or go_live < earliest:
-            errors["significant_change"] = (
-                "Subscribers must be told of a significant change before it takes effect: schedule it "
-                f"to go live on {timezone.localdate(earliest):%d %B %Y} or later."
-            )
     live = page.live_revision.as_object() if page.pk and page.live_revision_id else None
     if (
         live

@@ -60,9 +60,11 @@ def _number(value: str | None) -> int | None:
 def version_compare(request, page: LegalPage):
     all_versions = {v.number: v for v in versions.published_versions(page)}
     context = {"numbers": sorted(all_versions, reverse=True), "changes": None, "error": ""}
-    newest = max(all_versions, default=None)
-    new_number = _number(request.GET.get("to")) or newest
-    old_number = _number(request.GET.get("from")) or (new_number - 1 if new_number else None)
+    asked_new, asked_old = _number(request.GET.get("to")), _number(request.GET.get("from"))
+    if any(n is not None and n not in all_versions for n in (asked_new, asked_old)):
+        raise Http404("No such version")
+    new_number = asked_new or max(all_versions, default=None)
+    old_number = asked_old or (new_number - 1 if new_number else None)
     context.update(old_number=old_number, new_number=new_number)
     if len(all_versions) < 2:
         context["error"] = "There is only one version of this document so far."
