@@ -44,6 +44,18 @@ def record_acceptance(
     return acceptance
 
 
+def versions_to_accept() -> tuple[Revision | None, Revision | None]:
+    """The Terms of Sale and Privacy Policy versions a customer agrees to now (R-L2, R-L3)."""
+    return versions.version_in_force(LegalKind.TERMS), versions.version_in_force(LegalKind.PRIVACY)
+
+
+def still_in_force(terms_revision_id: int | None, privacy_revision_id: int | None) -> bool:
+    """Whether the versions shown to a customer (e.g. on the checkout's review page) are still the
+    ones in force; if not, they must agree to the new ones before the order is placed (R-L3)."""
+    terms, privacy = versions_to_accept()
+    return bool(terms and privacy and (terms.pk, privacy.pk) == (terms_revision_id, privacy_revision_id))
+
+
 def accepted_versions(order) -> OrderLegalAcceptance | None:
     """The record of what was accepted for ``order``, or None (orders from before it existed)."""
     return (

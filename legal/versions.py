@@ -130,6 +130,8 @@ def version_errors(page: LegalPage) -> dict[str, str]:
         errors["change_summary"] = (
             "Describe what changes in this version: this is the summary of the last one."
         )
+    if live and page.kind != live.kind:
+        errors["kind"] = "A published document cannot become another kind of document."
     if live and page.slug != live.slug:
         errors["slug"] = (
             "The address of a published legal document cannot change: orders and readers link to it."

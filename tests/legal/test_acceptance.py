@@ -100,3 +100,11 @@ def test_R_L3_what_was_accepted_is_never_rewritten(order_under_first_terms, term
     assert again.terms_revision != second
     with pytest.raises(ProtectedError):
         again.terms_revision.delete()
+
+
+def test_R_L3_a_version_going_live_mid_checkout_means_agreeing_again(terms, privacy):
+    shown_terms, shown_privacy = acceptance.versions_to_accept()
+    assert acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
+    publish(terms, summary="Adds where we are.", content=TERMS_V2)
+    assert not acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
+    assert acceptance.still_in_force(*(revision.pk for revision in acceptance.versions_to_accept()))

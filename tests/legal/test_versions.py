@@ -188,3 +188,11 @@ def test_R_L4_future_effective_date_must_match_the_schedule(terms):
     with pytest.raises(ValidationError) as error:
         page.full_clean()
     assert "effective_from" in error.value.message_dict
+
+
+def test_R_L1_a_published_document_keeps_its_kind(terms):
+    page = LegalPage.objects.get(pk=terms.pk)
+    page.kind = "privacy"
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "kind" in error.value.message_dict
