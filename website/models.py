@@ -84,7 +84,7 @@ class SectionPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["website.StandardPage", "website.SectionPage"]
+    subpage_types = ["website.StandardPage", "website.SectionPage", "legal.LegalPage"]
 
 
 class StandardPage(Page):

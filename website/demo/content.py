@@ -1,8 +1,10 @@
 """Demo pages and site settings, written for this club; created once, never overwritten."""
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
+from website.demo.legal import seed_legal_pages
 from website.models import (
     FooterSettings,
     HomePage,
@@ -55,19 +57,6 @@ PAGES = {
     ),
 }
 
-# Placeholders until the legal pages are written as versioned documents.
-LEGAL_PAGES = {
-    "terms": ("Terms and Conditions of Sale", "The terms on which we sell books and plans to you."),
-    "privacy": ("Privacy Policy", "What we collect about you, why, and the choices you have."),
-    "website-terms": ("Website Terms of Use", "The rules for using this website."),
-    "returns": ("Returns Policy", "How to cancel an order or send something back, and how refunds work."),
-    "cookies": ("Cookie Policy", "Which cookies we set and how to change your choice."),
-}
-LEGAL_PLACEHOLDER = (
-    "<p>This page is a placeholder in the demo. The full text, with every past version kept "
-    "and the date each took effect, is published by our editors.</p>"
-)
-
 
 def _child(parent: Page, slug: str, make):
     existing = parent.get_children().filter(slug=slug).first()
@@ -80,7 +69,7 @@ def _child(parent: Page, slug: str, make):
 
 @transaction.atomic
 def seed_pages(*, featured_product_ids: list[int]) -> int:
-    """Home page, content pages, legal placeholders, navigation and footer. Returns pages created."""
+    """Home page, content pages, the legal documents, navigation and footer. Returns pages created."""
     created = 0
     site = Site.objects.get(is_default_site=True)
     home = HomePage.objects.first()
@@ -121,16 +110,8 @@ def seed_pages(*, featured_product_ids: list[int]) -> int:
         ),
     )
     created += new
-    legal_pages = {}
-    for slug, (title, intro) in LEGAL_PAGES.items():
-        legal_pages[slug], new = _child(
-            legal,
-            slug,
-            lambda t=title, i=intro, s=slug: StandardPage(
-                title=t, slug=s, intro=i, body=[("paragraph", LEGAL_PLACEHOLDER)]
-            ),
-        )
-        created += new
+    legal_pages, new = seed_legal_pages(legal, today=timezone.localdate())
+    created += new
 
     navigation = NavigationSettings.for_site(site)
     if not navigation.primary_links:
@@ -144,7 +125,7 @@ def seed_pages(*, featured_product_ids: list[int]) -> int:
         ]
         navigation.save()
     footer = FooterSettings.for_site(site)
-    if not footer.legal_links:
+    if not footer.legal_links or any(link.value["page"] is None for link in footer.legal_links):
         footer.legal_links = [
             ("link", {"label": page.title, "page": page, "url": ""}) for page in legal_pages.values()
         ]

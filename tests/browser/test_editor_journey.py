@@ -1,0 +1,112 @@
+"""R-L1, R-L3, R-U1 in a real browser: an editor publishes a new Terms version in the Wagtail admin,
+a reader sees it at once, and an order placed earlier still links the version it was placed under."""
+
+import re
+
+from django.utils import timezone
+from oscar.test.factories import create_order
+from playwright.sync_api import expect
+from wagtail.models import Revision
+
+from legal import acceptance, versions
+from legal.models import LegalPage
+from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD
+
+NEW_SENTENCE = "We also run a monthly reading group in Bristol."
+
+
+def answer_editing_session_ping(route):
+    """What Wagtail's ping view answers when nobody else is editing the page."""
+    route.fulfill(
+        status=200,
+        json={
+            "session_id": 1,
+            "ping_url": route.request.url,
+            "release_url": "/cms/editing-sessions/release/1/",
+            "other_sessions": [],
+        },
+    )
+
+
+def sign_in(page, base_url, email):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", PASSWORD)
+    page.locator("button[name=login_submit]").click()
+    expect(page.locator("#id_login-username")).to_have_count(0)
+
+
+def test_R_L1_R_L3_editor_publishes_new_terms_and_old_order_keeps_its_version(
+    page, browser, live_server, demo_site, output_dir
+):
+    terms = LegalPage.objects.get(kind="terms")
+    # The demo schedules a third version; Wagtail locks a page while a version waits to go live.
+    # Here the editors have called that one off and start again from the version in force.
+    Revision.objects.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
+    terms.save_revision()
+    in_force_before = versions.version_in_force("terms")
+    assert versions.version_of(in_force_before).number == 2
+
+    reader = UserFactory(email="reader@example.com")
+    order = create_order(user=reader)
+    acceptance.record_acceptance(order, in_force_before, versions.version_in_force("privacy"), timezone.now())
+    editor = UserFactory(editor=True, email="editor@example.com")
+
+    # The editor writes version 3 in the Wagtail admin and publishes it. Wagtail's editing-session
+    # pings are answered here, not by the site: on SQLite the live server's threads share one
+    # connection, and a ping landing in the middle of the publish request breaks its transaction.
+    page.route("**/cms/editing-sessions/**", answer_editing_session_ping)
+    sign_in(page, live_server.url, editor.email)
+    page.goto(f"{live_server.url}/cms/pages/{terms.pk}/edit/")
+    expect(page.get_by_role("heading", name="Terms and Conditions of Sale").first).to_be_visible()
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
+    page.fill("#id_change_summary", "Mentions our reading group.")
+    clause = page.locator("[contenteditable=true]").filter(has_text="We are The Bookclub Ltd")
+    clause.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" " + NEW_SENTENCE)
+    page.screenshot(path=output_dir / "1-editor-editing.png")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/cms/pages/\d+/$"))  # back in the explorer: published
+    page.screenshot(path=output_dir / "2-editor-published.png")
+
+    published = versions.version_in_force("terms")
+    assert published != in_force_before and versions.version_of(published).number == 3
+
+    # A reader (no account, no cookies) sees version 3 at once.
+    reader_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = reader_context.new_page()
+    tab.goto(live_server.url + "/legal/terms/")
+    expect(tab.locator(".legal-version")).to_contain_text("Version 3")
+    expect(tab.locator("#clause-1-1")).to_contain_text(NEW_SENTENCE)
+    tab.screenshot(path=output_dir / "3-reader-terms.png", full_page=True)
+
+    tab.get_by_role("link", name=re.compile(r"All versions")).click()
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("every version")
+    expect(tab.locator(".legal-versions tbody tr")).to_have_count(3)
+    expect(tab.locator(".legal-versions__current")).to_contain_text("Mentions our reading group.")
+    tab.screenshot(path=output_dir / "4-versions-list.png", full_page=True)
+
+    tab.get_by_role("link", name="Changes from version 2").click()
+    expect(tab.locator(".legal-change--changed").first).to_contain_text("1.1")
+    expect(tab.locator(".legal-change ins").first).to_contain_text("reading group")
+    tab.screenshot(path=output_dir / "5-what-changed.png", full_page=True)
+    reader_context.close()
+
+    # The customer's earlier order still links version 2, which still reads as it did.
+    customer_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    mine = customer_context.new_page()
+    sign_in(mine, live_server.url, reader.email)
+    mine.goto(f"{live_server.url}/accounts/orders/{order.number}/")
+    terms_link = mine.locator(".legal-acceptance").get_by_role(
+        "link", name=re.compile("Terms and Conditions")
+    )
+    expect(terms_link).to_have_attribute("href", "/legal/terms/versions/2/")
+    mine.screenshot(path=output_dir / "6-order-terms-links.png", full_page=True)
+    terms_link.click()
+    expect(mine.locator(".legal-version")).to_contain_text("Version 2")
+    expect(mine.locator("#clause-1-1")).not_to_contain_text(NEW_SENTENCE)
+    mine.screenshot(path=output_dir / "7-accepted-version.png", full_page=True)
+    customer_context.close()
