@@ -14,6 +14,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),  # raw data editor (superusers)
     path("documents/", include(wagtaildocs_urls)),
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
+    path("", include("legal.privacy_urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Oscar names the site root "home"; Wagtail serves it.

@@ -1,0 +1,1 @@
+from legal.privacy_models import ConsentRecord, MarketingPreferences  # noqa: F401
