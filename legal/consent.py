@@ -108,7 +108,7 @@ def record_choice(request, *, functional: bool, analytics: bool, source: str) ->
     )
 
 
-def set_consent_cookie(response, record: ConsentRecord) -> None:
+def set_consent_cookie(request, response, record: ConsentRecord) -> None:
     choice = Choice(record.consent_id, record.functional, record.analytics)
     response.set_cookie(
         COOKIE_NAME,
@@ -118,7 +118,7 @@ def set_consent_cookie(response, record: ConsentRecord) -> None:
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=False,  # consent.js reads it to decide what to load
     )
-    if not record.analytics:
+    if not record.analytics and ANALYTICS_COOKIE_NAME in request.COOKIES:
         # Withdrawing consent removes what the analytics script left behind.
         response.delete_cookie(ANALYTICS_COOKIE_NAME, samesite="Lax")
 

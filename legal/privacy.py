@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -30,7 +31,7 @@ def end_other_sessions(user) -> None:
     """Invalidate every session of this user: each one was signed with the old session epoch,
     and Django checks the signature on every request, whichever process serves it. The caller
     keeps the current session with django.contrib.auth.update_session_auth_hash."""
-    type(user).objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
 
 
@@ -98,7 +99,7 @@ def _others(user, handled) -> dict:
         if model in handled or not config.name.startswith(LOCAL_APPS):
             continue
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model is type(user):
+            if field.is_relation and field.related_model is get_user_model():
                 rows = model._default_manager.filter(**{field.name: user})
                 if rows.exists():
                     found[model._meta.label] = [_plain(row, exclude={field.name}) for row in rows]

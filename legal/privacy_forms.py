@@ -3,14 +3,20 @@ from django import forms
 from legal.privacy_models import MarketingPreferences
 
 
+def _checkbox(name):
+    return forms.CheckboxInput(attrs={"class": "form-check-input", "aria-describedby": f"id_{name}_help"})
+
+
 class CookiePreferencesForm(forms.Form):
     functional = forms.BooleanField(
         required=False,
+        widget=_checkbox("functional"),
         label="Functional cookies",
         help_text="Remember choices that make the site more convenient, beyond what it needs to work.",
     )
     analytics = forms.BooleanField(
         required=False,
+        widget=_checkbox("analytics"),
         label="Analytics cookies",
         help_text="Count visits and pages read, so we can see what works and what does not.",
     )
@@ -20,6 +26,7 @@ class MarketingPreferencesForm(forms.ModelForm):
     class Meta:
         model = MarketingPreferences
         fields = ["newsletter", "catalogue_mailings", "special_offers"]
+        widgets = {name: _checkbox(name) for name in fields}
         labels = {
             "newsletter": "The monthly newsletter",
             "catalogue_mailings": "Catalogue mailings",

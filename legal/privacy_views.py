@@ -32,7 +32,7 @@ def record_from_banner(request):
         request, functional=accept_all, analytics=accept_all, source=ConsentRecord.Source.BANNER
     )
     response = HttpResponseRedirect(_safe_next(request))
-    consent.set_consent_cookie(response, record)
+    consent.set_consent_cookie(request, response, record)
     return response
 
 
@@ -54,7 +54,7 @@ def preferences(request):
             )
             messages.success(request, f"Your cookie choices are saved: {record.categories_label}.")
             response = HttpResponseRedirect(_safe_next(request, default=request.path))
-            consent.set_consent_cookie(response, record)
+            consent.set_consent_cookie(request, response, record)
             return response
     else:
         initial = {"functional": choice.functional, "analytics": choice.analytics} if choice else {}
