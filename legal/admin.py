@@ -7,7 +7,15 @@ from legal.privacy_models import ConsentRecord, MarketingPreferences
 class ConsentRecordAdmin(admin.ModelAdmin):
     """Proof of what readers agreed to: readable, never editable (R-A4)."""
 
-    list_display = ["created_at", "consent_id", "user", "functional", "analytics", "global_privacy_control", "source"]
+    list_display = [
+        "created_at",
+        "consent_id",
+        "user",
+        "functional",
+        "analytics",
+        "global_privacy_control",
+        "source",
+    ]
     list_filter = ["analytics", "functional", "global_privacy_control", "source"]
     search_fields = ["consent_id", "user__email"]
     date_hierarchy = "created_at"

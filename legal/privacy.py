@@ -115,6 +115,8 @@ def export_personal_data(user) -> dict:
     ProductAlert = get_model("customer", "ProductAlert")
     WishList = get_model("wishlists", "WishList")
     ProductReview = get_model("reviews", "ProductReview")
+    UserSearch = get_model("analytics", "UserSearch")
+    UserProductView = get_model("analytics", "UserProductView")
 
     preferences = MarketingPreferences.objects.filter(user=user).first()
     data = {
@@ -171,6 +173,16 @@ def export_personal_data(user) -> dict:
             for review in ProductReview.objects.filter(user=user).select_related("product")
         ],
         "sign_in_history": _sign_ins(user),
+        "searches": [
+            {"query": search.query, "searched_at": _value(search.date_created)}
+            for search in UserSearch.objects.filter(user=user).order_by("date_created")
+        ],
+        "books_viewed": [
+            {"product": str(view.product), "viewed_at": _value(view.date_created)}
+            for view in UserProductView.objects.filter(user=user)
+            .select_related("product")
+            .order_by("date_created")
+        ],
     }
     handled = {
         UserAddress,
@@ -262,6 +274,8 @@ def close_account(user) -> None:
     WishList.objects.filter(owner=user).delete()
     ProductReview.objects.filter(user=user).update(user=None, name="A former member", email="")
     MarketingPreferences.objects.filter(user=user).delete()
+    for name in ("UserSearch", "UserProductView", "UserRecord"):
+        get_model("analytics", name).objects.filter(user=user).delete()
     # The proof of what was consented stays, no longer linked to a person.
     ConsentRecord.objects.filter(user=user).update(user=None)
     if apps.is_installed("axes"):

@@ -1,7 +1,8 @@
 /* Cookie consent in the browser (R-A4): show the banner to a reader who has not chosen yet and
    load the analytics script only after they opted in. The choice itself is kept by the server
    in the essential "bookclub_consent" cookie ("v1:<id>:f<0|1>a<0|1>"). Runs on cached pages too,
-   so it must not depend on anything rendered per reader. */
+   so it must not depend on anything rendered per reader. Loaded right after the banner, not
+   deferred, so the banner is shown before the first paint. */
 (function () {
     "use strict";
     var COOKIE = "bookclub_consent";
