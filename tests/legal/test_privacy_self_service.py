@@ -51,6 +51,7 @@ def signed_in(user):
 
 
 def test_R_A3_download_my_data_is_a_json_file_of_everything_held(reader, order):
+    """R-A3, and R-U3: nothing of another customer's is in it."""
     someone_else = UserFactory(email="other@example.com")
     create_order(user=someone_else)
     response = signed_in(reader).get(reverse("customer:download-data"))
