@@ -117,3 +117,13 @@ def test_R_A1_a_successful_sign_in_resets_the_count(client):
     client.post(reverse("customer:logout"))
     for _ in range(4):
         assert sign_in(client, reader.email, "wrong-password").status_code == 200
+
+
+def test_R_A1_sessions_from_before_the_epoch_field_stay_valid():
+    """Epoch 0 keeps Django's own session hash, so deploying this signed nobody out."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    reader = UserFactory()
+    assert reader.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(reader)
+    reader.session_epoch = 1
+    assert reader.get_session_auth_hash() != AbstractBaseUser._get_session_auth_hash(reader)
