@@ -31,6 +31,16 @@
             if (note) note.hidden = false;
         }
     }
+    // The settings page (parsed after this script): with GPC, analytics cannot be ticked there.
+    if (gpc) {
+        document.addEventListener("DOMContentLoaded", function () {
+            var analyticsBox = document.querySelector(".cookie-preferences input[name=analytics]");
+            if (analyticsBox) {
+                analyticsBox.checked = false;
+                analyticsBox.disabled = true;
+            }
+        });
+    }
     if (choice && choice.analytics && !gpc && script) {
         var analytics = document.createElement("script");
         analytics.src = script.getAttribute("data-analytics-src");

@@ -99,6 +99,12 @@ def test_R_A4_global_privacy_control_is_a_refusal_of_analytics(browser, live_ser
         page.wait_for_load_state("networkidle")
         assert not [url for url in requests if ANALYTICS.search(url)]
         assert ANALYTICS_COOKIE_NAME not in cookie_names(page)
+
+        page.get_by_role("contentinfo").get_by_role("link", name="Cookie settings").click()
+        expect(page.get_by_label("Allow analytics cookies")).to_be_disabled()
+        expect(page.get_by_label("Allow analytics cookies")).not_to_be_checked()
+        expect(page.get_by_text("Global Privacy Control")).to_be_visible()
+        page.screenshot(path=output_dir / "2-preferences-with-gpc.png", full_page=True)
     finally:
         context.close()
 
