@@ -39,8 +39,10 @@ def end_other_sessions(user) -> None:
 # Download my data (R-A3)
 # ---------------------------------------------------------------------------------------------
 def _value(value):
-    if isinstance(value, datetime | date | Decimal | uuid.UUID):
-        return str(value) if not isinstance(value, datetime | date) else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, models.fields.files.FieldFile):
