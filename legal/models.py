@@ -198,3 +198,6 @@ class OrderLegalAcceptance(models.Model):
 
     def __str__(self):
         return f"Terms accepted for order {self.order.number}"
+
+
+from legal.privacy_models import ConsentRecord, MarketingPreferences  # noqa: F401

@@ -25,6 +25,9 @@ PRIVATE_PREFIXES = (
     "/checkout/",
     "/stripe/",
 )
+# Cookies that never change what the server renders: the consent banner is shown or hidden and
+# analytics loaded by static/js/consent.js, so a reader who has chosen still shares cached pages.
+SHAREABLE_COOKIES = frozenset({"bookclub_consent", "bookclub_analytics"})
 
 
 def new_generation() -> None:
@@ -43,7 +46,7 @@ def _key(request) -> str:
 def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.COOKIES
+        and not (request.COOKIES.keys() - SHAREABLE_COOKIES)
         and not request.path.startswith(PRIVATE_PREFIXES)
     )
 

@@ -1,0 +1,33 @@
+import oscar.apps.customer.apps as apps
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from oscar.core.loading import get_class
+
+
+class CustomerConfig(apps.CustomerConfig):
+    name = "shop.customer"
+
+    def ready(self):
+        super().ready()
+        self.marketing_view = get_class("customer.views", "MarketingPreferencesView")
+        self.privacy_view = get_class("customer.views", "PrivacyView")
+        self.sign_out_others_view = get_class("customer.views", "SignOutOtherSessionsView")
+        self.download_data_view = get_class("customer.views", "DownloadMyDataView")
+
+    def get_urls(self):
+        # Oscar's profile-delete URL (accounts/profile/delete/) now closes the account (R-A3).
+        urls = [
+            path("marketing/", login_required(self.marketing_view.as_view()), name="marketing-preferences"),
+            path("privacy/", login_required(self.privacy_view.as_view()), name="privacy"),
+            path(
+                "privacy/sign-out-others/",
+                login_required(self.sign_out_others_view.as_view()),
+                name="sign-out-others",
+            ),
+            path(
+                "privacy/my-data.json",
+                login_required(self.download_data_view.as_view()),
+                name="download-data",
+            ),
+        ]
+        return super().get_urls() + self.post_process_urls(urls)

@@ -1,0 +1,97 @@
+"""My Account pages added to Oscar's: marketing emails, privacy and security, closing the account.
+
+The rules live in legal/privacy.py and legal/marketing.py; these views only call them.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views import generic
+from oscar.apps.customer.mixins import PageTitleMixin
+
+from legal import marketing, privacy
+from legal.privacy_forms import MarketingPreferencesForm, PasswordConfirmForm
+
+
+class MarketingPreferencesView(PageTitleMixin, generic.UpdateView):
+    """R-A2: marketing emails, all off until the customer switches them on."""
+
+    form_class = MarketingPreferencesForm
+    template_name = "oscar/customer/privacy/marketing_preferences.html"
+    page_title = "Marketing emails"
+    active_tab = "marketing"
+    success_url = reverse_lazy("customer:marketing-preferences")
+
+    def get_object(self, queryset=None):
+        return marketing.preferences_for(self.request.user)
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your email choices are saved.")
+        return super().form_valid(form)
+
+
+class PrivacyView(PageTitleMixin, generic.TemplateView):
+    """R-A1, R-A3: security of the account and the customer's data, in one place."""
+
+    template_name = "oscar/customer/privacy/privacy.html"
+    page_title = "Privacy and security"
+    active_tab = "privacy"
+
+
+class SignOutOtherSessionsView(generic.View):
+    """R-A1: end every other session (other browsers, phones, a shared computer)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        privacy.end_other_sessions(request.user)
+        update_session_auth_hash(request, request.user)  # this browser stays signed in
+        messages.success(request, "You are now signed out everywhere else. This browser stays signed in.")
+        return redirect("customer:privacy")
+
+
+class DownloadMyDataView(generic.View):
+    """R-A3: everything we hold about the customer, as a JSON file."""
+
+    def get(self, request):
+        data = privacy.export_personal_data(request.user)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"bookclub-my-data-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ProfileDeleteView(PageTitleMixin, generic.FormView):
+    """R-A3: close the account. Shows what will happen, asks for the password, then erases or
+    anonymises the personal data and signs the customer out everywhere (Oscar's view deleted
+    the user, and their orders' link with it, without a word)."""
+
+    form_class = PasswordConfirmForm
+    template_name = "oscar/customer/privacy/close_account.html"
+    page_title = "Close my account"
+    active_tab = "privacy"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"summary": privacy.closure_summary(self.request.user)}
+
+    def form_valid(self, form):
+        privacy.close_account(self.request.user)
+        logout(self.request)
+        messages.success(
+            self.request,
+            "Your account is closed and your personal details are erased. Thank you for reading with us.",
+        )
+        return redirect("/")
