@@ -7,6 +7,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from shop.payment.webhooks import stripe_webhook
 from website import views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),  # raw data editor (superusers)
     path("documents/", include(wagtaildocs_urls)),
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Oscar names the site root "home"; Wagtail serves it.
