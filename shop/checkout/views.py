@@ -107,7 +107,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         submission = self.build_submission()
         basket = submission["basket"]
         try:
-            payment, intent = placement.start_payment(
+            _payment, intent = placement.start_payment(
                 basket=basket,
                 user=submission["user"],
                 guest_email=submission["order_kwargs"].get("guest_email") or "",

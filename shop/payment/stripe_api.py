@@ -50,6 +50,7 @@ def is_offline() -> bool:
 # ---------------------------------------------------------------------------------------------
 StripeError = stripe.StripeError
 CardError = stripe.CardError
+RateLimitError = stripe.RateLimitError
 SignatureVerificationError = stripe.SignatureVerificationError
 
 
