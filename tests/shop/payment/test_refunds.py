@@ -1,4 +1,4 @@
-"""Refunds from the dashboard: to the original PaymentIntent only, never more than paid, once (R-P4, R-X6, R-C5)."""
+"""Dashboard refunds: to the original PaymentIntent only, never above what was paid, once (R-P4, R-X6, R-C5)."""
 
 from decimal import Decimal
 
