@@ -1,4 +1,4 @@
-"""Dashboard refunds: to the original PaymentIntent only, never above what was paid, once (R-P4, R-X6, R-C5)."""
+"""Dashboard refunds: to the original PaymentIntent only, never above what was paid, once (R-P4, R-X6)."""
 
 from decimal import Decimal
 
