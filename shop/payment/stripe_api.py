@@ -101,5 +101,5 @@ def construct_event(payload: bytes, signature_header: str) -> stripe.Event:
 
 def card_error_message(error: Exception) -> str:
     """What a customer reads when their card was not accepted."""
-    message = getattr(error, "user_message", None) or ""
-    return message or "Your card was not accepted. Please check the details or try another card."
+    message = getattr(error, "user_message", None) or "Your card was not accepted."
+    return f"{message} Nothing has been charged: please check the details or try another card."
