@@ -245,7 +245,8 @@ def ensure_lines_available(basket) -> None:
     missing = []
     for line in lines:
         stockrecord = locked.get(line.stockrecord_id)
-        info = basket.strategy.fetch_for_line(line, stockrecord)
+        # The locked row, not a fresh read: another checkout may have just taken the last copy.
+        info = basket.strategy.fetch_for_product(line.product, stockrecord)
         permitted, _ = info.availability.is_purchase_permitted(line.quantity)
         if not permitted:
             missing.append(line.product.get_title())

@@ -133,7 +133,9 @@ def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242
 
     # localstripe's webhook arrives a second later: stored once, and it finds the order placed.
     intent_id = CheckoutPayment.objects.get().payment_intent_id
-    assert wait_for(lambda: StripeEvent.objects.filter(object_id=intent_id, processed_at__isnull=False).exists())
+    assert wait_for(
+        lambda: StripeEvent.objects.filter(object_id=intent_id, processed_at__isnull=False).exists()
+    )
     assert StripeEvent.objects.get(object_id=intent_id).outcome == f"order {order.number}"
     assert Order.objects.count() == 1 and len(mail.outbox) == 1
 
