@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from website.demo import catalogue, content, people
+from website.demo import catalogue, checkout, content, people
 from website.demo.books import isbn_for
 from website.demo.people import DEMO_USERS
 
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         featured = self.featured_ids()
         new_pages = content.seed_pages(featured_product_ids=featured)
         new_people = people.seed_people()
+        checkout.seed_checkout()
         out.write(
             f"Created {new_books:,} titles, {new_gifts} gift items, {new_pages} pages and "
             f"{new_people} users in {time.monotonic() - started:.1f}s "
