@@ -75,3 +75,18 @@ def test_R_P4_the_customer_sees_refunds_on_their_order(client, localstripe):
 
     page = client.get(reverse("customer:order", kwargs={"order_number": order.number})).content.decode()
     assert "Refunds" in page and "Price correction" in page and "£2.50" in page
+
+
+def test_R_P4_a_guest_sees_refunds_on_the_order_page_linked_from_the_email(client, localstripe):
+    from .helpers import checkout_to_review, place_order
+
+    checkout_to_review(client, localstripe, BookFactory(stockrecord__price="10.00"))
+    place_order(client)
+    order = Order.objects.get()
+    refunds.request_refund(order, kind=Refund.Kind.ORDER, reason="Changed my mind")
+    link = tasks.order_status_url(order).removeprefix("http://testserver")
+    assert link in mail.outbox[0].body
+    client.cookies.clear()  # another browser: the email link asks for the order's email first
+    asked = client.get(link)
+    page = client.post(asked.url, {"email": "ada@example.com"}, follow=True).content.decode()
+    assert "Changed my mind" in page and "£10.00" in page
