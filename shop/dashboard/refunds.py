@@ -32,9 +32,14 @@ class RefundForm(forms.Form):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.order = order
-        for line in order.lines.all():
+        for line in order.lines.select_related("product__product_class"):
+            kind = line.product.get_product_class().name if line.product else ""
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                required=False, min_value=0, max_value=line.quantity, initial=0, label=line.title
+                required=False,
+                min_value=0,
+                max_value=line.quantity,
+                initial=0,
+                label=f"{line.title} ({kind}, {line.quantity} ordered, {line.status or 'pending'})",
             )
 
     def line_fields(self):

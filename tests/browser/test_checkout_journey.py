@@ -18,6 +18,7 @@ from tests.shop.checkout.helpers import CARDS, uk_shipping_country
 
 Product = get_model("catalogue", "Product")
 Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
 
 
 @pytest.fixture
@@ -203,3 +204,58 @@ def test_R_D4_an_ebook_only_order_skips_delivery(page, shop, output_dir):
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your order is confirmed")
     order = Order.objects.get()
     assert order.shipping_address is None and order.shipping_incl_tax == 0
+
+
+def test_R_C2_a_paperback_sold_out_during_3ds_is_refunded_and_the_reader_told(page, shop, output_dir):
+    book = a_book("paperback")
+    add_to_basket_and_start_checkout(page, shop, book)
+    page.get_by_role("button", name=re.compile("Continue")).first.click()
+    fill_uk_address(page)
+    page.get_by_role("button", name=re.compile("Continue")).first.click()
+    if "shipping-method" in page.url:
+        page.get_by_role("button", name=re.compile("Select|Continue")).first.click()
+    fill_card(page, CARDS["3ds"])
+    page.get_by_role("button", name="Continue to review").click()
+    tick_agreements(page)
+    page.get_by_role("button", name=re.compile("^Pay ")).click()
+    bank = page.get_by_role("button", name="Complete authentication")
+    expect(bank).to_be_visible()
+    StockRecord.objects.filter(product=book).update(num_in_stock=0)  # the last copies sold meanwhile
+    bank.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sorry, we could not place your order")
+    expect(page.locator(".alert-warning")).to_contain_text(book.get_title())
+    page.screenshot(path=output_dir / "1-unavailable.png", full_page=True)
+    assert not Order.objects.exists() and CheckoutPayment.objects.get().refund_reference
+    assert len(mail.outbox) == 1 and "refunded" in mail.outbox[0].subject
+
+
+def test_R_P4_R_X6_an_order_admin_refunds_a_line_from_the_dashboard(page, shop, localstripe, output_dir):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from tests.shop.checkout.helpers import checkout_to_review, place_order
+
+    buyer = Client()
+    checkout_to_review(buyer, localstripe, products=[a_book("paperback"), a_book("ebook")])
+    place_order(buyer)
+    order = Order.objects.get()
+    admin = Client()
+    admin.force_login(UserFactory(order_admin=True))
+    page.context.add_cookies([{"name": "sessionid", "value": admin.cookies["sessionid"].value, "url": shop}])
+
+    page.goto(f"{shop}/dashboard/orders/{order.number}/")
+    page.get_by_role("link", name=re.compile("Refund, or cancel a line")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Refunds for order #{order.number}")
+    page.get_by_label("Line cannot be supplied").check()
+    line = order.lines.get(product__product_class__slug="paperback")
+    page.locator(f"#id_line_{line.pk}").fill("1")
+    page.get_by_label("Reason (the customer sees it)").fill("Out of print at the publisher")
+    page.screenshot(path=output_dir / "1-refund-form.png", full_page=True)
+    page.get_by_role("button", name="Refund to the customer's card").click()
+
+    expect(page.locator("#refund-history")).to_contain_text("Out of print at the publisher")
+    page.screenshot(path=output_dir / "2-refunded.png", full_page=True)
+    line.refresh_from_db()
+    assert line.status == "Cancelled" and order.refunds.get().status == "succeeded"
+    assert any("cannot supply" in message.subject for message in mail.outbox)

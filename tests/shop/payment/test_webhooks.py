@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -92,3 +93,31 @@ def test_R_P2_the_webhook_places_the_order_when_the_browser_never_comes_back(cli
     assert (
         response.url == reverse("checkout:thank-you") and Order.objects.count() == 1 and len(mail.outbox) == 1
     )
+
+
+def test_R_P2_an_event_whose_processing_failed_is_finished_by_the_retry_command(
+    client, settings, localstripe
+):
+    import io
+
+    from django.core.management import call_command
+
+    checkout_to_review(client, localstripe, BookFactory(), card="3ds")
+    challenge = place_order(client)
+    authenticate_3ds(localstripe, challenge.context["client_secret"])
+    intent_id = challenge.context["client_secret"].split("_secret_")[0]
+    real_base = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:1"  # Stripe unreachable while the event is processed
+    client.post(
+        reverse("stripe-webhook"),
+        **signed(settings, event("evt_late", "payment_intent.succeeded", intent_id)),
+    )
+    stored = StripeEvent.objects.get()
+    assert stored.processed_at is None and not Order.objects.exists()
+
+    settings.STRIPE_API_BASE = real_base
+    StripeEvent.objects.filter(pk=stored.pk).update(received_at=stored.received_at - timedelta(minutes=5))
+    call_command("process_stripe_events", stdout=io.StringIO())
+
+    stored.refresh_from_db()
+    assert stored.processed_at and Order.objects.count() == 1 and len(mail.outbox) == 1
