@@ -117,7 +117,37 @@ def test_R_P2_an_event_whose_processing_failed_is_finished_by_the_retry_command(
 
     settings.STRIPE_API_BASE = real_base
     StripeEvent.objects.filter(pk=stored.pk).update(received_at=stored.received_at - timedelta(minutes=5))
-    call_command("process_stripe_events", stdout=io.StringIO())
+    call_command("retry_payment_tasks", stdout=io.StringIO())
 
     stored.refresh_from_db()
     assert stored.processed_at and Order.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_R_P2_an_automatic_refund_that_did_not_go_through_is_retried(localstripe):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from shop.payment import stripe_api
+    from shop.payment.models import CheckoutPayment
+
+    intent = stripe_api.client().v1.payment_intents.create(
+        params={"amount": 899, "currency": "gbp", "payment_method": "pm_card_visa", "confirm": True}
+    )
+    payment = CheckoutPayment.objects.create(
+        payment_intent_id=intent.id,
+        order_number="100042",
+        amount="8.99",
+        guest_email="ada@example.com",
+        agreed_terms_at=timezone.now(),
+        status=CheckoutPayment.Status.UNAVAILABLE,
+        unavailable_titles=["A Sold Out Book"],
+    )
+    CheckoutPayment.objects.filter(pk=payment.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+
+    call_command("retry_payment_tasks", stdout=io.StringIO())
+
+    payment.refresh_from_db()
+    assert payment.refund_reference.startswith("re_")
+    assert len(mail.outbox) == 1 and "A Sold Out Book" in mail.outbox[0].body
