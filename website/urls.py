@@ -7,6 +7,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from shop.payment.webhooks import stripe_webhook
 from website import views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
     path("delivery/", include("shop.shipping.urls")),  # delivery and returns, from the live rules
     path("", include("legal.privacy_urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Oscar names the site root "home"; Wagtail serves it.

@@ -1,5 +1,20 @@
 import oscar.apps.checkout.apps as apps
+from django.urls import path
+from oscar.core.loading import get_class
 
 
 class CheckoutConfig(apps.CheckoutConfig):
     name = "shop.checkout"
+
+    def ready(self):
+        super().ready()
+        self.payment_return_view = get_class("checkout.views", "PaymentReturnView")
+        self.unavailable_view = get_class("checkout.views", "UnavailableView")
+
+    def get_urls(self):
+        return super().get_urls() + self.post_process_urls(
+            [
+                path("payment/return/", self.payment_return_view.as_view(), name="payment-return"),
+                path("unavailable/", self.unavailable_view.as_view(), name="unavailable"),
+            ]
+        )

@@ -43,3 +43,63 @@ def js_url() -> str:
 def is_offline() -> bool:
     """True when payments go to localstripe rather than Stripe."""
     return bool(settings.STRIPE_API_BASE) and settings.STRIPE_SECRET_KEY == "sk_test_localstripe"
+
+
+# ---------------------------------------------------------------------------------------------
+# The calls the shop makes. Callers get Stripe's objects back and catch the errors named here.
+# ---------------------------------------------------------------------------------------------
+StripeError = stripe.StripeError
+CardError = stripe.CardError
+RateLimitError = stripe.RateLimitError
+SignatureVerificationError = stripe.SignatureVerificationError
+
+
+def create_payment_intent(
+    *, amount_pence: int, payment_method: str, metadata: dict, idempotency_key: str
+) -> stripe.PaymentIntent:
+    """Create and confirm a card PaymentIntent for a PaymentMethod made by Stripe.js (R-P1).
+
+    The status is ``succeeded``, ``requires_action`` (3-D Secure: the page finishes it with
+    Stripe.js) or a CardError is raised for a declined card.
+    """
+    return client().v1.payment_intents.create(
+        params={
+            "amount": amount_pence,
+            "currency": "gbp",
+            "payment_method": payment_method,
+            "payment_method_types": ["card"],
+            "confirm": True,
+            "metadata": metadata,
+        },
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
+    """The PaymentIntent as Stripe knows it now, with its latest charge expanded."""
+    return client().v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})
+
+
+def retrieve_payment_method(payment_method_id: str) -> stripe.PaymentMethod:
+    return client().v1.payment_methods.retrieve(payment_method_id)
+
+
+def create_refund(
+    *, payment_intent_id: str, amount_pence: int, metadata: dict, idempotency_key: str
+) -> stripe.Refund:
+    """Refund to the PaymentIntent's own card, never anywhere else (R-P4)."""
+    return client().v1.refunds.create(
+        params={"payment_intent": payment_intent_id, "amount": amount_pence, "metadata": metadata},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def construct_event(payload: bytes, signature_header: str) -> stripe.Event:
+    """A webhook event whose signature matches our endpoint secret, or SignatureVerificationError."""
+    return stripe.Webhook.construct_event(payload, signature_header, settings.STRIPE_WEBHOOK_SECRET)
+
+
+def card_error_message(error: Exception) -> str:
+    """What a customer reads when their card was not accepted."""
+    message = getattr(error, "user_message", None) or "Your card was not accepted."
+    return f"{message} Nothing has been charged: please check the details or try another card."

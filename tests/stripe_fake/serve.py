@@ -13,7 +13,10 @@ from aiohttp import web
 from localstripe import resources
 from localstripe.server import app
 
+from tests.stripe_fake import compat
+
 resources.Store.dump_to_disk = lambda self: None  # keep the store in memory: ~8 ms per request
+compat.apply(app)  # the few Stripe behaviours the shop needs that localstripe lacks
 
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8420

@@ -1,0 +1,296 @@
+"""Taking payment and placing the order, once (R-P1, R-P2, R-L5, R-C2).
+
+The review step starts a PaymentIntent for the basket (``start_payment``). The order is placed
+only when Stripe says the PaymentIntent succeeded, by ``place_order_for_payment_intent``, which
+both the customer's browser and the ``payment_intent.succeeded`` webhook call. They may arrive
+in either order, twice, or one of them never: the CheckoutPayment row (unique PaymentIntent id)
+is locked while placing, so the second caller finds the order already there.
+
+If the order cannot be placed after the money was taken (a book sold out meanwhile, or the
+basket changed during 3-D Secure), nothing is written, the payment is refunded in full and the
+customer is told.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_class, get_model
+
+from shop.order.exceptions import LinesNoLongerAvailable
+from shop.payment import stripe_api
+from shop.payment.models import CheckoutPayment, to_pence
+
+logger = logging.getLogger(__name__)
+
+Basket = get_model("basket", "Basket")
+ShippingAddress = get_model("order", "ShippingAddress")
+UserAddress = get_model("address", "UserAddress")
+StockRecord = get_model("partner", "StockRecord")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+Transaction = get_model("payment", "Transaction")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Repository = get_class("shipping.repository", "Repository")
+Selector = get_class("partner.strategy", "Selector")
+
+CARD_SOURCE_TYPE = "Card (Stripe)"
+PAID_EVENT = "Paid"
+
+
+class BasketChanged(Exception):
+    """The basket no longer adds up to what was paid (it changed while the customer paid)."""
+
+
+@dataclass
+class Placement:
+    """What happened to a PaymentIntent: ``placed``, ``unavailable``, ``not_paid`` or ``unknown``."""
+
+    outcome: str
+    payment: CheckoutPayment | None = None
+    intent: object = None
+
+    @property
+    def order(self):
+        return self.payment.order if self.payment else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting the payment (the review step's "Pay and place order")
+# ---------------------------------------------------------------------------------------------
+def basket_revision(basket, shipping_code: str, address_fields: dict | None, payment_method_id: str) -> str:
+    """A short fingerprint of what is being bought, where to, and with which card.
+
+    It goes into the idempotency key: a double click sends the same key (one charge), while a
+    changed basket or another card makes a new PaymentIntent, as Stripe requires.
+    """
+    parts = [f"{line.product_id}x{line.quantity}@{line.unit_price_incl_tax}" for line in basket.all_lines()]
+    parts += [shipping_code, repr(sorted((address_fields or {}).items())), payment_method_id]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def address_snapshot(address) -> dict | None:
+    """The unsaved shipping address as JSON, to rebuild it when the order is placed."""
+    if address is None:
+        return None
+    fields = {}
+    for field in ShippingAddress._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(address, field.attname)
+        fields[field.attname] = value if value is None or isinstance(value, (str, int, bool)) else str(value)
+    return fields
+
+
+def start_payment(
+    *,
+    basket,
+    user,
+    guest_email: str,
+    order_number: str,
+    shipping_address,
+    shipping_method,
+    order_total,
+    payment_method_id: str,
+    card_label: str = "",
+    confirmed_age: bool,
+) -> tuple[CheckoutPayment, object]:
+    """Create and confirm the PaymentIntent for this basket and record it (raises CardError)."""
+    amount_pence = to_pence(order_total.incl_tax)
+    address_fields = address_snapshot(shipping_address)
+    revision = basket_revision(basket, shipping_method.code, address_fields, payment_method_id)
+    intent = stripe_api.create_payment_intent(
+        amount_pence=amount_pence,
+        payment_method=payment_method_id,
+        metadata={"basket_id": str(basket.id), "order_number": order_number, "basket_revision": revision},
+        idempotency_key=f"basket-{basket.id}-{amount_pence}-{revision}",
+    )
+    payment, _ = CheckoutPayment.objects.get_or_create(
+        payment_intent_id=intent.id,
+        defaults=dict(
+            basket=basket,
+            user=user if user.is_authenticated else None,
+            guest_email="" if user.is_authenticated else guest_email,
+            order_number=order_number,
+            amount=order_total.incl_tax,
+            currency=order_total.currency or "GBP",
+            shipping_address=address_fields,
+            shipping_method_code=shipping_method.code,
+            basket_revision=revision,
+            card_label=card_label,
+            agreed_terms_at=timezone.now(),
+            confirmed_age=confirmed_age,
+        ),
+    )
+    return payment, intent
+
+
+# ---------------------------------------------------------------------------------------------
+# Placing the order (browser return and webhook alike)
+# ---------------------------------------------------------------------------------------------
+def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
+    """Place the order paid for by this PaymentIntent, if it succeeded and is not placed yet."""
+    intent = stripe_api.retrieve_payment_intent(payment_intent_id)
+    if intent.status != "succeeded":
+        payment = CheckoutPayment.objects.filter(payment_intent_id=payment_intent_id).first()
+        return Placement("not_paid", payment, intent)
+
+    with transaction.atomic():
+        payment = (
+            CheckoutPayment.objects.select_for_update().filter(payment_intent_id=payment_intent_id).first()
+        )
+        if payment is None:
+            logger.error("PaymentIntent %s succeeded but no checkout knows it", payment_intent_id)
+            return Placement("unknown", None, intent)
+        if payment.status == CheckoutPayment.Status.PLACED:
+            return Placement("placed", payment, intent)
+        if payment.status == CheckoutPayment.Status.UNAVAILABLE:
+            return Placement("unavailable", payment, intent)
+        try:
+            with transaction.atomic():
+                order = _create_order(payment, intent)
+        except (LinesNoLongerAvailable, BasketChanged) as problem:
+            titles = getattr(problem, "titles", [])
+            logger.warning("Order %s not placed, refunding %s: %s", payment.order_number, intent.id, problem)
+            payment.status = CheckoutPayment.Status.UNAVAILABLE
+            payment.unavailable_titles = titles
+            payment.save(update_fields=["status", "unavailable_titles", "updated_at"])
+            _thaw_basket(payment)
+            from shop.checkout import tasks
+
+            tasks.refund_unplaced_payment.enqueue(payment.pk)
+            return Placement("unavailable", payment, intent)
+
+        payment.status = CheckoutPayment.Status.PLACED
+        payment.order = order
+        payment.save(update_fields=["status", "order", "updated_at"])
+        record_legal_agreement(order, payment)
+        from shop.checkout import tasks
+
+        tasks.send_order_confirmation.enqueue(order.pk)
+        logger.info("Order %s placed for %s", order.number, intent.id)
+        return Placement("placed", payment, intent)
+
+
+def record_legal_agreement(order, payment: CheckoutPayment) -> None:
+    """R-L3 seam (contract 4): the terms and privacy versions in force when the customer agreed.
+
+    Records nothing on this branch; at merge it becomes ``legal.acceptance.record_acceptance``
+    with ``legal.versions.version_in_force(kind, at=payment.agreed_terms_at)``.
+    """
+
+
+def _create_order(payment: CheckoutPayment, intent):
+    basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
+    user = payment.user or AnonymousUser()
+    basket.strategy = Selector().strategy(user=user)
+    ensure_lines_available(basket)
+
+    shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
+    methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address)
+    shipping_method = next((m for m in methods if m.code == payment.shipping_method_code), None)
+    if shipping_method is None:
+        raise BasketChanged(f"delivery method {payment.shipping_method_code} no longer offered")
+    shipping_charge = shipping_method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, shipping_charge)
+    if to_pence(total.incl_tax) != intent.amount:
+        raise BasketChanged(f"basket totals {total.incl_tax}, {intent.amount}p was paid")
+    revision = basket_revision(basket, payment.shipping_method_code, payment.shipping_address, _pm_id(intent))
+    if revision != payment.basket_revision:
+        raise BasketChanged("the basket changed after payment started")
+
+    if shipping_address is not None:
+        shipping_address.save()
+        if user.is_authenticated:
+            _remember_address(user, shipping_address)
+    extra = {} if user.is_authenticated else {"guest_email": payment.guest_email}
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=shipping_method,
+        shipping_charge=shipping_charge,
+        user=user,
+        shipping_address=shipping_address,
+        order_number=payment.order_number,
+        **extra,
+    )
+    _record_payment(order, payment, intent)
+    basket.submit()
+    return order
+
+
+def _pm_id(intent) -> str:
+    method = intent.payment_method
+    return method if isinstance(method, str) or method is None else method.id
+
+
+def ensure_lines_available(basket) -> None:
+    """R-C2: lock the stock rows of the basket's books and refuse lines that are gone.
+
+    The delivery branch moves this into the forked OrderCreator (contract 2); running both is
+    harmless, as the locks belong to the same transaction.
+    """
+    lines = list(basket.all_lines())
+    stock_ids = [line.stockrecord_id for line in lines if line.stockrecord_id]
+    locked = {
+        sr.pk: sr for sr in StockRecord.objects.select_for_update().filter(pk__in=stock_ids).order_by("pk")
+    }
+    missing = []
+    for line in lines:
+        stockrecord = locked.get(line.stockrecord_id)
+        # The locked row, not a fresh read: another checkout may have just taken the last copy.
+        info = basket.strategy.fetch_for_product(line.product, stockrecord)
+        permitted, _ = info.availability.is_purchase_permitted(line.quantity)
+        if not permitted:
+            missing.append(line.product.get_title())
+    if missing:
+        raise LinesNoLongerAvailable(missing)
+
+
+def _remember_address(user, address) -> None:
+    try:
+        user_address = user.addresses.get(hash=address.generate_hash())
+    except UserAddress.DoesNotExist:
+        user_address = UserAddress(user=user)
+        address.populate_alternative_model(user_address)
+    user_address.num_orders_as_shipping_address += 1
+    user_address.save()
+
+
+def _record_payment(order, payment: CheckoutPayment, intent) -> None:
+    """One Oscar payment Source (the card) and one "Paid" event covering every line."""
+    charge = intent.latest_charge
+    charge_id = charge if isinstance(charge, str) else getattr(charge, "id", "")
+    source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
+    source = Source(
+        order=order,
+        source_type=source_type,
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        amount_debited=order.total_incl_tax,
+        reference=intent.id,
+        label=payment.card_label,
+    )
+    source.create_deferred_transaction(
+        Transaction.DEBIT, order.total_incl_tax, reference=charge_id or intent.id
+    )
+    source.save()
+    event_type, _ = PaymentEventType.objects.get_or_create(name=PAID_EVENT)
+    event = PaymentEvent.objects.create(
+        order=order, event_type=event_type, amount=order.total_incl_tax, reference=intent.id
+    )
+    for line in order.lines.all():
+        PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+
+
+def _thaw_basket(payment: CheckoutPayment) -> None:
+    basket = Basket._default_manager.filter(pk=payment.basket_id).first()
+    if basket is not None and basket.status == Basket.FROZEN:
+        basket.thaw()
