@@ -17,6 +17,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from legal.privacy_models import ConsentRecord, MarketingPreferences  # noqa: F401 (consent models live in their own module)
+
 # How long before a significant change takes effect subscribers must hear about it (R-L4).
 SIGNIFICANT_CHANGE_NOTICE_DAYS = 14
 
@@ -198,6 +200,3 @@ class OrderLegalAcceptance(models.Model):
 
     def __str__(self):
         return f"Terms accepted for order {self.order.number}"
-
-
-from legal.privacy_models import ConsentRecord, MarketingPreferences  # noqa: F401

@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.html import format_html
 
+# The delivery address form lives with the delivery rules (shop/shipping/forms.py).
+from shop.shipping.forms import ShippingAddressForm  # noqa: F401
+
 TERMS_REFUSED = (
     "We can only take your order once you agree to our Terms and Conditions of Sale. "
     "Please tick the box to agree; nothing has been charged."
@@ -30,5 +33,3 @@ class OrderAgreementForm(forms.Form):
         label="I am 18 or over.",
         error_messages={"required": AGE_REFUSED},
     )
-# The delivery address form lives with the delivery rules (shop/shipping/forms.py).
-from shop.shipping.forms import ShippingAddressForm  # noqa: F401

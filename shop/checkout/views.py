@@ -23,6 +23,7 @@ from shop.checkout import placement
 from shop.checkout.forms import OrderAgreementForm
 from shop.payment import stripe_api
 from shop.payment.models import CheckoutPayment
+
 # The delivery steps live with the delivery rules.
 from shop.shipping.checkout_views import ShippingAddressView, ShippingMethodView  # noqa: F401
 

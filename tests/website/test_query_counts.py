@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from shop.shipping.defaults import install_default_rules
 from shop.search import indexing
+from shop.shipping.defaults import install_default_rules
 from website.demo import catalogue, content
 from website.demo.books import isbn_for
 
