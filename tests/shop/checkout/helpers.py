@@ -3,11 +3,15 @@
 ``card_payment_method`` plays Stripe.js: in the browser the card goes from the page to Stripe
 (localstripe here) and only the pm_ id reaches our server; the test does the same."""
 
+from decimal import Decimal
+
 import requests
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 Country = get_model("address", "Country")
+WeightBased = get_model("shipping", "WeightBased")
+WeightBand = get_model("shipping", "WeightBand")
 
 UK_ADDRESS = {
     "first_name": "Ada",
@@ -41,7 +45,35 @@ def uk_shipping_country():
     if not country.is_shipping_country:
         country.is_shipping_country = True
         country.save()
+    free_uk_delivery(country)
     return country
+
+
+def free_uk_delivery(uk):
+    """One free UK method, so payment tests keep round totals (delivery charges: tests/shop/shipping)."""
+    method, created = WeightBased.objects.get_or_create(
+        name="UK Free (tests)",
+        defaults=dict(
+            zone="United Kingdom",
+            description="Free delivery for the payment tests.",
+            default_weight=Decimal("0.350"),
+            min_days=2,
+            max_days=4,
+        ),
+    )
+    if created:
+        method.countries.set([uk])
+        WeightBand.objects.create(method=method, upper_limit=Decimal("30"), charge=Decimal("0.00"))
+    return method
+
+
+def choose_delivery_method(client):
+    """The delivery step: the first method offered, as a reader taking the default would."""
+    response = client.get(reverse("checkout:shipping-method"))
+    if response.status_code == 200:  # more than one method: the reader picks one
+        method = response.context["methods"][0]
+        response = client.post(reverse("checkout:shipping-method"), {"method_code": method.code})
+    return response
 
 
 def card_payment_method(localstripe_url: str, number: str) -> str:
@@ -75,7 +107,7 @@ def checkout_to_review(
         uk_shipping_country()
         response = client.post(reverse("checkout:shipping-address"), UK_ADDRESS)
         assert response.status_code == 302, response.context["form"].errors if response.context else response
-    client.get(reverse("checkout:shipping-method"))
+    choose_delivery_method(client)
     response = client.get(reverse("checkout:payment-details"))
     assert response.status_code == 200, response
     method = card_payment_method(localstripe_url, CARDS.get(card, card))

@@ -12,7 +12,7 @@ from shop.payment import refunds
 from shop.payment.models import Refund
 from tests.factories import BookFactory, UserFactory
 
-from .helpers import UK_ADDRESS, card_payment_method, uk_shipping_country
+from .helpers import UK_ADDRESS, card_payment_method, choose_delivery_method, uk_shipping_country
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def signed_in_purchase(client, localstripe, user, book):
     client.post(reverse("basket:add", kwargs={"pk": book.pk}), {"quantity": 1})
     uk_shipping_country()
     client.post(reverse("checkout:shipping-address"), UK_ADDRESS)
-    client.get(reverse("checkout:shipping-method"))
+    choose_delivery_method(client)
     client.post(
         reverse("checkout:preview"),
         {"payment_method_id": card_payment_method(localstripe, "4242424242424242")},
@@ -60,11 +60,14 @@ def test_R_L5_the_confirmation_is_never_sent_twice(client, localstripe):
     assert len(mail.outbox) == 1 and order.communication_events.count() == 1
 
 
-def test_R_L5_the_estimated_delivery_date_shows_only_when_known(client, localstripe):
+def test_R_L5_R_D6_the_confirmation_gives_the_estimated_delivery_date(client, localstripe):
     signed_in_purchase(client, localstripe, UserFactory(), BookFactory())
-    assert "Estimated delivery" not in mail.outbox[0].body
+    order = Order.objects.get()
+    assert order.estimated_delivery is not None
+    day = f"{order.estimated_delivery.day} {order.estimated_delivery:%B %Y}"
+    assert "Estimated delivery" in mail.outbox[0].body and day in mail.outbox[0].body
     thanks = client.get(reverse("checkout:thank-you"))
-    assert b"Estimated delivery" not in thanks.content
+    assert "Estimated delivery" in thanks.content.decode() and day in thanks.content.decode()
 
 
 def test_R_P4_the_customer_sees_refunds_on_their_order(client, localstripe):
