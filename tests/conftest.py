@@ -143,3 +143,11 @@ def page(browser, output_dir):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def legal_documents_in_force(db):
+    """Terms of Sale and Privacy Policy published: no order can be placed without them (R-L2)."""
+    from tests.factories.legal import publish_terms_and_privacy
+
+    return publish_terms_and_privacy()

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.html import format_html
 
+from legal import acceptance, versions
+
 # The delivery address form lives with the delivery rules (shop/shipping/forms.py).
 from shop.shipping.forms import ShippingAddressForm  # noqa: F401
 
@@ -15,21 +17,54 @@ AGE_REFUSED = (
 )
 
 
+TERMS_CHANGED = (
+    "Our Terms and Conditions of Sale or Privacy Policy changed while you were checking out. "
+    "Please read the new version and tick the box again; nothing has been charged."
+)
+TERMS_UNAVAILABLE = (
+    "We cannot take orders at the moment because our terms are not published. "
+    "Please try again later; nothing has been charged."
+)
+
+
 class OrderAgreementForm(forms.Form):
-    agree_terms = forms.BooleanField(
-        required=True,
-        initial=False,
-        label=format_html(
-            'I agree to the <a href="{}" target="_blank" rel="noopener">Terms and Conditions of Sale</a> '
-            'and have read the <a href="{}" target="_blank" rel="noopener">Privacy Policy</a>.',
-            "/legal/terms/",
-            "/legal/privacy/",
-        ),
-        error_messages={"required": TERMS_REFUSED},
-    )
+    """The review step's boxes, tied to the exact legal versions the customer was shown (R-L2, R-L3).
+
+    The versions shown travel with the form; if a newer version went live meanwhile the form is
+    refused and shown again with the new one, so nobody agrees to terms they never saw.
+    """
+
+    agree_terms = forms.BooleanField(required=True, initial=False, error_messages={"required": TERMS_REFUSED})
     confirm_age = forms.BooleanField(
         required=True,
         initial=False,
         label="I am 18 or over.",
         error_messages={"required": AGE_REFUSED},
     )
+    terms_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    privacy_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms, self.privacy = acceptance.versions_to_accept()
+        self.fields["terms_version"].initial = self.terms.pk if self.terms else None
+        self.fields["privacy_version"].initial = self.privacy.pk if self.privacy else None
+        self.fields["agree_terms"].label = format_html(
+            'I agree to the <a href="{}" target="_blank" rel="noopener">Terms and Conditions of Sale</a> '
+            'and have read the <a href="{}" target="_blank" rel="noopener">Privacy Policy</a>.',
+            versions.version_url(self.terms) if self.terms else "/legal/terms/",
+            versions.version_url(self.privacy) if self.privacy else "/legal/privacy/",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not (self.terms and self.privacy):
+            raise forms.ValidationError(TERMS_UNAVAILABLE, code="no_terms")
+        shown = (cleaned_data.get("terms_version"), cleaned_data.get("privacy_version"))
+        if not acceptance.still_in_force(*shown):
+            # Show the new versions: the customer ticks again for what is now in force.
+            self.data = self.data.copy()
+            self.data["terms_version"], self.data["privacy_version"] = self.terms.pk, self.privacy.pk
+            self.data.pop("agree_terms", None)
+            raise forms.ValidationError(TERMS_CHANGED, code="terms_changed")
+        return cleaned_data

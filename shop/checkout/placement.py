@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from legal import acceptance, versions
+from legal.models import LegalKind
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.payment import stripe_api
 from shop.payment.models import CheckoutPayment, to_pence
@@ -180,11 +182,18 @@ def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
 
 
 def record_legal_agreement(order, payment: CheckoutPayment) -> None:
-    """R-L3 seam (contract 4): the terms and privacy versions in force when the customer agreed.
+    """R-L3: the Terms of Sale and Privacy Policy versions in force when the customer agreed.
 
-    Records nothing on this branch; at merge it becomes ``legal.acceptance.record_acceptance``
-    with ``legal.versions.version_in_force(kind, at=payment.agreed_terms_at)``.
+    The review step refused the agreement unless the versions shown were still in force, so the
+    versions in force at ``agreed_terms_at`` are exactly the ones the customer read.
     """
+    at = payment.agreed_terms_at
+    terms = versions.version_in_force(LegalKind.TERMS, at=at)
+    privacy = versions.version_in_force(LegalKind.PRIVACY, at=at)
+    if terms and privacy:
+        acceptance.record_acceptance(order, terms, privacy, at)
+    else:  # the review step refuses orders without terms, so this is a bug worth hearing about
+        logger.error("Order %s placed with no terms in force at %s", order.number, at)
 
 
 def _create_order(payment: CheckoutPayment, intent):

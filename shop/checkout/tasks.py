@@ -42,7 +42,6 @@ def confirmation_context(order) -> dict:
         "order": order,
         "lines": order.lines.select_related("product").all(),
         "status_url": order_status_url(order),
-        "terms_url": site_url("/legal/terms/"),
         "returns_url": site_url("/legal/returns/"),
         "site_url": site_url("/"),
         "contact_email": settings.OSCAR_FROM_EMAIL,

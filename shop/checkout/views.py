@@ -104,9 +104,9 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     def handle_place_order_submission(self, request):
         form = OrderAgreementForm(request.POST)
         if not form.is_valid():
-            return self.render_preview(
-                request, agreement_form=form, error="Please tick both boxes below to place your order."
-            )
+            # A change of terms is explained inside the form; otherwise point at the boxes.
+            error = None if form.non_field_errors() else "Please tick both boxes below to place your order."
+            return self.render_preview(request, agreement_form=form, error=error)
         submission = self.build_submission()
         basket = submission["basket"]
         try:

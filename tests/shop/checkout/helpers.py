@@ -9,6 +9,8 @@ import requests
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from legal import acceptance
+
 Country = get_model("address", "Country")
 WeightBased = get_model("shipping", "WeightBased")
 WeightBand = get_model("shipping", "WeightBand")
@@ -116,8 +118,10 @@ def checkout_to_review(
     return client.get(reverse("checkout:preview"))
 
 
-def place_order(client, agree=True, age=True):
-    data = {"action": "place_order"}
+def place_order(client, agree=True, age=True, shown=None):
+    """Press "Pay and place order"; ``shown`` = the (terms, privacy) revisions the review page showed."""
+    terms, privacy = shown or acceptance.versions_to_accept()
+    data = {"action": "place_order", "terms_version": terms.pk, "privacy_version": privacy.pk}
     if agree:
         data["agree_terms"] = "on"
     if age:

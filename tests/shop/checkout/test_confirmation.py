@@ -12,7 +12,7 @@ from shop.payment import refunds
 from shop.payment.models import Refund
 from tests.factories import BookFactory, UserFactory
 
-from .helpers import UK_ADDRESS, card_payment_method, choose_delivery_method, uk_shipping_country
+from .helpers import UK_ADDRESS, card_payment_method, choose_delivery_method, place_order, uk_shipping_country
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ def signed_in_purchase(client, localstripe, user, book):
         reverse("checkout:preview"),
         {"payment_method_id": card_payment_method(localstripe, "4242424242424242")},
     )
-    return client.post(
-        reverse("checkout:preview"), {"action": "place_order", "agree_terms": "on", "confirm_age": "on"}
-    )
+    return place_order(client)
 
 
 def test_R_L5_the_confirmation_names_number_lines_totals_terms_and_how_to_cancel(client, localstripe):

@@ -5,10 +5,12 @@ from django.core import mail
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from legal import acceptance, versions
 from shop.checkout.placement import place_order_for_payment_intent
 from shop.payment import stripe_api
 from shop.payment.models import CheckoutPayment
 from tests.factories import BookFactory
+from tests.factories.legal import publish_legal_version
 
 from .helpers import authenticate_3ds, checkout_to_review, place_order
 
@@ -99,7 +101,37 @@ def test_R_L2_R_A5_agreement_boxes_start_unticked_and_required(client, localstri
     for name in ("agree_terms", "confirm_age"):
         tag = review.split(f'name="{name}"')[1].split(">")[0]
         assert "checked" not in tag and "required" in tag
-    assert 'href="/legal/terms/"' in review and 'href="/legal/privacy/"' in review
+    terms, privacy = acceptance.versions_to_accept()
+    assert f'href="{versions.version_url(terms)}"' in review
+    assert f'href="{versions.version_url(privacy)}"' in review
+
+
+def test_R_L3_the_order_records_the_terms_and_privacy_versions_agreed_to(client, localstripe, paperback):
+    terms, privacy = acceptance.versions_to_accept()
+    checkout_to_review(client, localstripe, paperback)
+    place_order(client)
+    accepted = acceptance.accepted_versions(Order.objects.get())
+    assert (accepted.terms_revision, accepted.privacy_revision) == (terms, privacy)
+    # A newer version later does not change what this order was placed under.
+    publish_legal_version("terms", title="Terms and Conditions of Sale", clause="New wording.", summary="v2")
+    accepted = acceptance.accepted_versions(Order.objects.get())
+    assert accepted.terms_revision == terms
+
+
+def test_R_L3_terms_changed_mid_checkout_must_be_agreed_again(client, localstripe, paperback):
+    shown = acceptance.versions_to_accept()
+    review = checkout_to_review(client, localstripe, paperback)
+    assert review.status_code == 200
+    newer = publish_legal_version(
+        "terms", title="Terms and Conditions of Sale", clause="Changed today.", summary="v2"
+    )
+    refused = place_order(client, shown=shown)
+    assert refused.status_code == 200 and b"changed while you were checking out" in refused.content
+    assert versions.version_url(newer) in refused.content.decode()
+    assert not Order.objects.exists() and not CheckoutPayment.objects.exists()
+
+    place_order(client)  # the reader ticks the box again, for the version now in force
+    assert acceptance.accepted_versions(Order.objects.get()).terms_revision == newer
 
 
 def test_R_P1_a_declined_card_is_shown_on_the_card_step_with_the_basket_kept(client, localstripe, paperback):
