@@ -52,6 +52,10 @@ class LinePriceCorrection(models.Model):
     corrected_at = models.DateTimeField(auto_now_add=True)
     refund_status = models.CharField(max_length=16, choices=REFUND_STATUSES, default=REFUND_PENDING)
     # The Oscar payment event recording the refund, once the payment module has made it.
+    # The card refund that gives the difference back (R-C5, R-P4), once it has been asked for.
+    refund = models.OneToOneField(
+        "payment.Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="price_correction"
+    )
     payment_event = models.ForeignKey(
         "order.PaymentEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

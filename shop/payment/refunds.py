@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop.order import corrections
 from shop.payment import stripe_api
 from shop.payment.models import Refund
 
@@ -23,6 +24,7 @@ Order = get_model("order", "Order")
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
 PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
+LinePriceCorrection = get_model("order", "LinePriceCorrection")
 
 REFUNDED_EVENT = "Refunded"
 CANCELLED_LINE_STATUS = "Cancelled"
@@ -68,6 +70,16 @@ def amount_for(order, kind: str, line_quantities: dict[int, int], amount: Decima
 
 def request_refund(order, *, kind: str, reason: str, user=None, line_quantities=None, amount=None) -> Refund:
     """Validate, record, then send a refund to Stripe. Raises RefundRefused before any call."""
+    refund = request_refund_record(
+        order, kind=kind, reason=reason, user=user, line_quantities=line_quantities, amount=amount
+    )
+    return send_refund(refund)
+
+
+def request_refund_record(
+    order, *, kind: str, reason: str, user=None, line_quantities=None, amount=None
+) -> Refund:
+    """Validate and record a refund (not yet sent). Raises RefundRefused when it is not allowed."""
     line_quantities = {int(k): int(v) for k, v in (line_quantities or {}).items() if int(v) > 0}
     if not reason.strip():
         raise RefundRefused("Give a reason for the refund: the customer sees it.")
@@ -82,7 +94,7 @@ def request_refund(order, *, kind: str, reason: str, user=None, line_quantities=
             raise RefundRefused("There is nothing to refund for that choice.")
         if value > available:
             raise RefundRefused(f"£{value} is more than can be refunded on this order (£{available} left).")
-        refund = Refund.objects.create(
+        return Refund.objects.create(
             order=order,
             kind=kind,
             amount=value,
@@ -90,6 +102,24 @@ def request_refund(order, *, kind: str, reason: str, user=None, line_quantities=
             line_quantities={str(k): v for k, v in line_quantities.items()},
             created_by=user if user and user.is_authenticated else None,
         )
+
+
+def refund_price_correction(correction, *, user=None) -> Refund:
+    """Give back what a corrected line overcharged, to the order's card (R-C5, R-P4).
+
+    The correction is linked to its Refund before Stripe is called, so a retry from the refunds
+    page (same idempotency key) still marks the correction refunded when it succeeds.
+    """
+    with transaction.atomic():
+        refund = request_refund_record(
+            correction.line.order,
+            kind=Refund.Kind.AMOUNT,
+            reason=f"Price correction of {correction.line.title}: {correction.reason}",
+            user=user,
+            amount=correction.refund_amount,
+        )
+        correction.refund = refund
+        correction.save(update_fields=["refund"])
     return send_refund(refund)
 
 
@@ -144,6 +174,9 @@ def _record_success(refund: Refund, stripe_refund_id: str) -> None:
                 line = lines[line_id]
                 line.status = CANCELLED_LINE_STATUS
                 line.save(update_fields=["status"])
+        correction = LinePriceCorrection.objects.filter(refund=refund).first()
+        if correction is not None:
+            corrections.mark_refunded(correction, event)
         from shop.payment import tasks
 
         tasks.send_refund_email.enqueue(refund.pk)

@@ -2,9 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from oscar.apps.dashboard.orders import views as oscar_views
 
 from shop.order import corrections, delivery
+from shop.payment import refunds
 
 from .forms import EstimatedDeliveryForm, LinePriceCorrectionForm
 
@@ -16,6 +19,8 @@ def _first_error(form) -> str:
     )
 
 
+# Not one request transaction: a refund Stripe made must stay recorded whatever happens next.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class OrderDetailView(oscar_views.OrderDetailView):
     order_actions = oscar_views.OrderDetailView.order_actions + (
         "revise_estimated_delivery",
@@ -67,8 +72,19 @@ class OrderDetailView(oscar_views.OrderDetailView):
             )
         except ValidationError as error:
             return self.reload_page(error=" ".join(error.messages))
-        messages.success(
-            request,
-            f"Price corrected. £{correction.refund_amount} is owed to the customer (refund pending).",
-        )
+        try:
+            refund = refunds.refund_price_correction(correction, user=request.user)
+        except refunds.RefundRefused as refused:
+            messages.warning(request, f"Price corrected; £{correction.refund_amount} not refunded: {refused}")
+            return self.reload_page()
+        if refund.status == refund.Status.SUCCEEDED:
+            messages.success(
+                request, f"Price corrected and £{refund.amount} refunded to the customer's card."
+            )
+        else:
+            messages.error(
+                request,
+                f"Price corrected, but the £{refund.amount} refund did not go through: {refund.error} "
+                "Retry it from the refunds page.",
+            )
         return self.reload_page()

@@ -115,7 +115,8 @@ def test_R_C5_an_admin_corrects_an_overcharged_line_from_the_order_page(admin_cl
         },
         follow=True,
     )
-    assert "refund pending" in response.content.decode()
+    # This order was not paid by card through Stripe: the price is corrected, the refund waits.
+    assert "not refunded" in response.content.decode() and "Refund pending" in response.content.decode()
 
     correction = LinePriceCorrection.objects.get()
     assert correction.old_unit_price_incl_tax == Decimal("5.99")

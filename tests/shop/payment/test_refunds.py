@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from shop.order import corrections
 from shop.payment import refunds, stripe_api
 from shop.payment.models import Refund
 from tests.factories import BookFactory, UserFactory
@@ -16,6 +17,7 @@ from tests.shop.checkout.helpers import checkout_to_review, place_order
 pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
+LinePriceCorrection = get_model("order", "LinePriceCorrection")
 
 
 @pytest.fixture
@@ -139,3 +141,45 @@ def test_R_U2_R_P4_an_order_admin_refunds_from_the_dashboard_and_the_customer_se
     assert b"Refunded" in done.content and Refund.objects.get().status == Refund.Status.SUCCEEDED
     detail = client.get(reverse("dashboard:order-detail", kwargs={"number": paid_order.number}))
     assert b"Damaged copy" in detail.content
+
+
+def test_R_C5_an_admin_corrects_a_price_and_the_difference_goes_back_to_the_card(paid_order, client):
+    """R-C5 end to end: the order page's correction refunds the overcharge through Stripe."""
+    client.force_login(UserFactory(order_admin=True))
+    line = paid_order.lines.get(unit_price_incl_tax=Decimal("8.99"))
+    page = client.post(
+        reverse("dashboard:order-detail", kwargs={"number": paid_order.number}),
+        {
+            "order_action": "correct_line_price",
+            "line": line.pk,
+            "new_unit_price": "6.99",
+            "reason": "Old RRP",
+        },
+        follow=True,
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "Price corrected and £2.00 refunded to the customer's card."
+    ]
+    correction = LinePriceCorrection.objects.get()
+    assert correction.refund.status == Refund.Status.SUCCEEDED
+    assert correction.refund_status == LinePriceCorrection.REFUNDED
+    assert correction.payment_event.amount == Decimal("2.00")
+    assert [r.amount for r in stripe_refunds(paid_order)] == [200]
+    assert len(mail.outbox) == 1 and "Old RRP" in mail.outbox[0].body
+
+
+def test_R_C5_a_correction_whose_refund_failed_is_marked_refunded_by_the_retry(paid_order, localstripe):
+    line = paid_order.lines.get(unit_price_incl_tax=Decimal("5.00"))
+    correction = corrections.correct_line_price(line, new_unit_price=Decimal("4.00"), reason="Typo")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as fake:
+        fake.add_passthru(localstripe + "/v1/payment_intents")
+        fake.add(responses.POST, localstripe + "/v1/refunds", status=500, json={"error": {"message": "down"}})
+        refund = refunds.refund_price_correction(correction)
+    correction.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED
+    assert correction.refund_status == LinePriceCorrection.REFUND_PENDING
+
+    refunds.send_refund(refund)
+    correction.refresh_from_db()
+    assert correction.refund_status == LinePriceCorrection.REFUNDED
+    assert [r.amount for r in stripe_refunds(paid_order)] == [100]
