@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from legal.models import LegalKind
 from legal.privacy_models import ConsentRecord
 
 COOKIE_NAME = "bookclub_consent"
@@ -78,17 +79,10 @@ def allows(request, category: str) -> bool:
 
 
 def cookie_policy_revision():
-    """The Cookie Policy version in force (a published Wagtail revision), or None.
+    """The Cookie Policy version in force (a published Wagtail revision), or None."""
+    from legal import versions  # the consent cookie is read on every page; keep imports lazy
 
-    The one place this branch looks the version up; legal.versions.version_in_force("cookies")
-    replaces it once the legal documents are merged (contract 1).
-    """
-    from wagtail.models import Page
-
-    try:
-        return Page.objects.live().get(url_path__endswith="/legal/cookies/").live_revision
-    except (Page.DoesNotExist, Page.MultipleObjectsReturned):
-        return None
+    return versions.version_in_force(LegalKind.COOKIES)
 
 
 def record_choice(request, *, functional: bool, analytics: bool, source: str) -> ConsentRecord:

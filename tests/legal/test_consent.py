@@ -5,7 +5,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Page
 
 from legal import consent
 from legal.privacy_models import ConsentRecord
@@ -27,16 +26,15 @@ def site_settings():
 
 
 @pytest.fixture
-def cookie_policy():
-    """A published Cookie Policy page at /legal/cookies/, as the demo content has."""
-    from website.models import SectionPage, StandardPage
+def cookie_policy(db):
+    """A published Cookie Policy at /legal/cookies/, as the demo content has."""
+    from legal.models import LegalPage
+    from tests.factories.legal import publish_legal_version
 
-    home = Page.objects.get(depth=2)
-    section = home.add_child(instance=SectionPage(title="Legal", slug="legal"))
-    policy = section.add_child(instance=StandardPage(title="Cookie Policy", slug="cookies"))
-    policy.save_revision().publish()
-    policy.refresh_from_db()
-    return policy
+    publish_legal_version(
+        "cookies", title="Cookie Policy", clause="We set essential cookies only, until you choose."
+    )
+    return LegalPage.objects.get(kind="cookies")
 
 
 def choose(client, choice, **headers):
