@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from shop.checkout import tasks
 from shop.payment import refunds
 from shop.payment.models import Refund
+from shop.shipping.defaults import install_default_rules
 from tests.factories import BookFactory, UserFactory
 
 from .helpers import UK_ADDRESS, card_payment_method, choose_delivery_method, place_order, uk_shipping_country
@@ -91,3 +92,25 @@ def test_R_P4_a_guest_sees_refunds_on_the_order_page_linked_from_the_email(clien
     asked = client.get(link)
     page = client.post(asked.url, {"email": "ada@example.com"}, follow=True).content.decode()
     assert "Changed my mind" in page and "£10.00" in page
+
+
+def test_R_D2_an_order_abroad_is_confirmed_with_the_import_duties_notice(client, localstripe):
+    install_default_rules()  # Europe Tracked serves France
+    client.force_login(UserFactory(email="amelie@example.com"))
+    client.post(reverse("basket:add", kwargs={"pk": BookFactory().pk}), {"quantity": 1})
+    paris = {**UK_ADDRESS, "line4": "Paris", "postcode": "75001", "country": "FR"}
+    assert client.post(reverse("checkout:shipping-address"), paris).status_code == 302
+    choose_delivery_method(client)
+    client.post(
+        reverse("checkout:preview"),
+        {"payment_method_id": card_payment_method(localstripe, "4242424242424242")},
+    )
+    assert place_order(client).url == reverse("checkout:thank-you")
+    assert "Import duties and taxes" in mail.outbox[0].body
+    assert "Import duties and taxes" in mail.outbox[0].alternatives[0][0]
+    assert "Import duties and taxes" in client.get(reverse("checkout:thank-you")).content.decode()
+
+
+def test_R_D2_an_order_in_the_uk_carries_no_duties_notice(client, localstripe):
+    signed_in_purchase(client, localstripe, UserFactory(), BookFactory())
+    assert "Import duties" not in mail.outbox[0].body
