@@ -4,10 +4,12 @@ order gets its estimated delivery date (R-D6, contract 3)."""
 from collections import defaultdict
 
 from django.db import transaction
+from oscar.apps.order import exceptions as order_exceptions
 from oscar.apps.order import utils
 from oscar.core.loading import get_model
 
 from shop.order.exceptions import LinesNoLongerAvailable
+from shop.shipping import rules
 from shop.shipping.estimates import estimated_delivery
 
 StockRecord = get_model("partner", "StockRecord")
@@ -15,6 +17,12 @@ StockRecord = get_model("partner", "StockRecord")
 
 class OrderCreator(utils.OrderCreator):
     def place_order(self, basket, total, shipping_method, shipping_charge, *args, **kwargs):
+        address = kwargs.get("shipping_address")
+        if address is not None and basket.is_shipping_required():
+            # Checkout offers no method for such a place; this stops any other way in (R-D2, R-D3).
+            refusal = rules.destination_refusal(basket, address)
+            if refusal:
+                raise order_exceptions.UnableToPlaceOrder(refusal)
         with transaction.atomic():
             self.lock_and_check_stock(basket)
             kwargs.setdefault("estimated_delivery", estimated_delivery(basket, shipping_method))

@@ -38,3 +38,14 @@ def test_R_D1_reader_reads_the_delivery_page_and_sees_delivery_on_a_book(
     expect(page.locator(".vat-total")).to_contain_text("VAT included")
     expect(page.locator("#basket_totals")).to_contain_text("UK Standard")
     page.screenshot(path=output_dir / "3-basket-vat-delivery.png", full_page=True)
+
+    # A guest at checkout: the address form offers no blocked country and explains duties.
+    page.goto(live_server.url + "/checkout/")
+    page.get_by_label("My email address is").fill("guest@example.com")
+    page.locator("form#login_form button[type=submit], form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/checkout/shipping-address/"))
+    countries = page.locator("select[name=country] option")
+    expect(countries.first).to_have_text("United Kingdom")
+    assert "Nigeria" not in countries.all_inner_texts()
+    expect(page.locator(".notice--duties")).to_be_visible()
+    page.screenshot(path=output_dir / "4-checkout-address.png", full_page=True)

@@ -265,6 +265,13 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
         _section["children"] = [
             child for child in _section["children"] if child.get("url_name") != "dashboard:page-list"
         ]
+# Delivery rules belong to order admins (R-D1, R-D2): list them in the menu holding orders.
+for _section in OSCAR_DASHBOARD_NAVIGATION:
+    if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
+        _section["children"] += [
+            {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
+            {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},
+        ]
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {

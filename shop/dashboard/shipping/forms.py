@@ -28,7 +28,7 @@ class WeightBasedForm(forms.ModelForm):
             "max_days",
         ]
         widgets = {"countries": forms.SelectMultiple(attrs={"size": 12})}
-        help_texts = {"countries": "The destinations this method serves. Hold Ctrl (or Cmd) to pick several."}
+        help_texts = {"countries": "The destinations this method serves: type a country's name to add it."}
 
     def clean(self):
         cleaned = super().clean()

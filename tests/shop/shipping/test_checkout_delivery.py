@@ -163,3 +163,22 @@ def test_R_D4_a_mixed_basket_pays_delivery_on_its_paperbacks_only(delivery_rules
     assert mixed.total_incl_tax == Decimal("70.00")
     assert uk_standard.calculate(mixed).incl_tax == uk_standard.calculate(alone).incl_tax == Decimal("2.99")
     assert rules.physical_goods_value(mixed) == Decimal("20.00")
+
+
+def test_R_D2_R_D3_an_order_cannot_be_placed_for_a_refused_destination(delivery_rules):
+    from oscar.apps.order.exceptions import UnableToPlaceOrder
+
+    WeightBased = get_model("shipping", "WeightBased")
+    paperback, _ = make_book()
+    europe = WeightBased.objects.get(name="Europe Tracked")
+    with pytest.raises(UnableToPlaceOrder, match="cannot deliver"):
+        place_order(make_basket(paperback), address=shipping_address("NG"), method=europe)
+    with pytest.raises(UnableToPlaceOrder, match="UK addresses only"):
+        place_order(make_basket(paperback, plan_product()), address=shipping_address("FR"), method=europe)
+
+
+def test_R_D1_the_dashboard_menu_leads_to_the_delivery_rules(client, delivery_rules):
+    client.force_login(UserFactory(order_admin=True))
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert reverse("dashboard:shipping-method-list") in html
+    assert reverse("dashboard:shipping-blocked-destinations") in html
