@@ -25,6 +25,10 @@ def _version_context(page: LegalPage, version: LegalVersion | None, text: LegalP
 
 
 def in_force(request, page: LegalPage):
+    if getattr(request, "is_preview", False):  # an editor's preview of unpublished text: no number yet
+        return page.render(
+            request, context_overrides={**_version_context(page, None, page), "is_preview": True}
+        )
     version = versions.version_of(page.live_revision) if page.live_revision_id else None
     return page.render(request, context_overrides=_version_context(page, version, page))
 

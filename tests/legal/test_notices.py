@@ -153,3 +153,44 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionError("mail server down")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_R_L4_two_workers_at_once_still_send_each_notice_once(terms_in_may, mailoutbox):
+    """Two task runs for the same version at the same moment: the unique record lets one send."""
+    import threading
+
+    from django.db import connection
+
+    revision = schedule_significant(terms_in_may, _run_now)  # nobody subscribes yet: no email
+    plan = create_product(title="Monthly eBook plan")
+    for n in range(5):
+        Subscription.objects.create(customer=UserFactory(email=f"sub{n}@example.com"), plan=plan)
+
+    start = threading.Barrier(2)
+    sent = []
+
+    def worker():
+        try:
+            start.wait()
+            sent.append(notices.notify_subscribers(revision))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(sent) == 5
+    assert sorted(mail.to[0] for mail in mailoutbox) == [f"sub{n}@example.com" for n in range(5)]
+    assert SignificantChangeNotice.objects.filter(revision=revision).count() == 5
+
+
+def _run_now(execute=True):
+    """Stands in for django_capture_on_commit_callbacks: outside a test transaction on_commit runs at once."""
+    import contextlib
+
+    return contextlib.nullcontext()

@@ -196,3 +196,12 @@ def test_R_L1_a_published_document_keeps_its_kind(terms):
     with pytest.raises(ValidationError) as error:
         page.full_clean()
     assert "kind" in error.value.message_dict
+
+
+def test_R_L1_editor_preview_of_a_draft_is_marked_unpublished(terms):
+    page = LegalPage.objects.get(pk=terms.pk)
+    page.change_summary, page.body = "Draft.", body(("Draft", ["A clause in preview."]))
+    response = page.make_preview_request()
+    html = response.content.decode()
+    assert response.status_code == 200 and "A clause in preview." in html
+    assert "not published" in html and "Version 1" not in html
