@@ -26,7 +26,6 @@ MAX_QUERY_LENGTH = 200
 # anyone reads, and it bounds the work a very common word can cause.
 MAX_RESULTS = 1000
 CACHE_SECONDS = 5 * 60
-GENERATION_KEY = "search:generation"
 MAX_TERMS = 8
 # External engines (Elasticsearch/OpenSearch) hand back ids, not a subquery: cap what we take.
 EXTERNAL_ENGINE_LIMIT = 1000
@@ -136,11 +135,8 @@ class Found:
 
 
 def new_generation() -> None:
-    """Forget every cached result at once (on every process): the catalogue or pages changed."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    """Forget every cached result (and list count) at once, on every process."""
+    listing.new_generation()
 
 
 def find(terms: list[str], *, sort: str = BEST_MATCH) -> Found:
@@ -150,7 +146,7 @@ def find(terms: list[str], *, sort: str = BEST_MATCH) -> Found:
         return Found([], [])
     words = " ".join(term.lower() for term in terms)
     digest = hashlib.sha1(f"{sort}|{words}".encode()).hexdigest()
-    key = f"search:{cache.get(GENERATION_KEY, 0)}:{digest}"
+    key = f"search:{listing.generation()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = Found(
