@@ -187,7 +187,8 @@ def test_a_search_costs_the_same_queries_for_few_or_many_results_cached_or_not(c
 
     from website.models import StandardPage
 
-    few, many = AuthorFactory(name="Few Writer"), AuthorFactory(name="Many Writer")
+    # No English stop words in these names: PostgreSQL drops "few" and "many" from a query.
+    few, many = AuthorFactory(name="Quill Sparrow"), AuthorFactory(name="Inkwell Marlow")
     make_book(title="Lonely Book", authors=[few])
     for n in range(30):
         make_book(title=f"Busy Book {n}", authors=[many])
@@ -203,8 +204,8 @@ def test_a_search_costs_the_same_queries_for_few_or_many_results_cached_or_not(c
         return len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]])
 
     cache.clear()
-    client.get(SEARCH, {"q": "warm up"})  # first-request caches (site, navigation, content types)
-    cold = {query: count(query) for query in ("few writer", "many writer")}
-    warm = {query: count(query) for query in ("few writer", "many writer")}
-    assert cold == {"few writer": 8, "many writer": 8}, cold
-    assert warm == {"few writer": 5, "many writer": 5}, warm
+    client.get(SEARCH, {"q": "events"})  # first-request caches (site, navigation, content types)
+    cold = {query: count(query) for query in ("sparrow", "marlow")}
+    warm = {query: count(query) for query in ("sparrow", "marlow")}
+    assert cold == {"sparrow": 8, "marlow": 8}, cold
+    assert warm == {"sparrow": 5, "marlow": 5}, warm
