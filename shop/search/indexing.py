@@ -80,4 +80,8 @@ def index_missing(progress: Callable[[int, int], None] | None = None) -> int:
                 progress(done, total)
     if progress and not total:
         progress(0, 0)
+    if total:
+        from .queries import new_generation
+
+        new_generation()  # results cached before these were indexed are out of date
     return total

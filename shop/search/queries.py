@@ -6,8 +6,11 @@ the index; the result cards come from ``listing.card_queryset`` so a page of res
 the same handful of queries as any other list of books.
 """
 
+import hashlib
 import re
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from oscar.core.loading import get_model
 from wagtail.models import Page
@@ -19,6 +22,10 @@ from shop.catalogue.isbn import isbn13_check_digit, normalise_isbn
 Product = get_model("catalogue", "Product")
 
 MAX_QUERY_LENGTH = 200
+# A search lists at most this many books (and pages): fifty pages of results is more than
+# anyone reads, and it bounds the work a very common word can cause.
+MAX_RESULTS = 1000
+CACHE_SECONDS = 5 * 60
 MAX_TERMS = 8
 # External engines (Elasticsearch/OpenSearch) hand back ids, not a subquery: cap what we take.
 EXTERNAL_ENGINE_LIMIT = 1000
@@ -78,12 +85,28 @@ def _title_first(terms: list[str]) -> Case:
     return Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+def _one_per_title(found: QuerySet, matches: QuerySet) -> QuerySet:
+    """Each title once: its paperback, or its other format when no paperback of it matched.
+
+    Like ``listing.lead_formats``, but the set of works with a paperback is built from the
+    matches only, not from the whole catalogue (both formats of a book carry the same words).
+    """
+    works_with_paperback = (
+        Product.objects.browsable()
+        .filter(pk__in=matches, product_class__slug=listing.LEAD_FORMAT)
+        .values("work_id")
+    )
+    return found.filter(work__isnull=False).filter(
+        Q(product_class__slug=listing.LEAD_FORMAT) | ~Q(work_id__in=works_with_paperback)
+    )
+
+
 def books(terms: list[str], *, sort: str = BEST_MATCH) -> QuerySet:
     """Books readers can buy that match, one entry per title (its paperback when it has one)."""
     if not terms:
         return Product.objects.none()
     matches = _matching(Product.objects.all(), terms).values("pk")
-    found = listing.lead_formats(listing.card_queryset().filter(pk__in=matches))
+    found = _one_per_title(Product.objects.browsable().filter(pk__in=matches), matches)
     if sort == "newest":
         return found.order_by("-publication_date", "-id")
     if sort == "title":
@@ -99,3 +122,51 @@ def pages(terms: list[str]) -> QuerySet:
         return Page.objects.none()
     found = _matching(Page.objects.live().public(), terms).filter(depth__gt=1)
     return found.annotate(title_rank=_title_first(terms)).order_by("title_rank", "title", "id")
+
+
+@dataclass(frozen=True)
+class Found:
+    book_ids: list[int]
+    page_ids: list[int]
+
+    @property
+    def capped(self) -> bool:
+        return len(self.book_ids) >= MAX_RESULTS
+
+
+def new_generation() -> None:
+    """Forget every cached result (and list count) at once, on every process."""
+    listing.new_generation()
+
+
+def find(terms: list[str], *, sort: str = BEST_MATCH) -> Found:
+    """The ids of the matching books (in ``sort`` order) and pages, from the shared cache when
+    the same search ran lately: one query for each on a miss, none on a hit."""
+    if not terms:
+        return Found([], [])
+    words = " ".join(term.lower() for term in terms)
+    digest = hashlib.sha1(f"{sort}|{words}".encode()).hexdigest()
+    key = f"search:{listing.generation()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = Found(
+            book_ids=list(books(terms, sort=sort).values_list("pk", flat=True)[:MAX_RESULTS]),
+            page_ids=list(pages(terms).values_list("pk", flat=True)[:MAX_RESULTS]),
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def load_books(ids: list[int]) -> list:
+    """The products of ``ids`` in that order, with everything a card shows (``card_queryset``)."""
+    if not ids:
+        return []
+    by_id = {product.pk: product for product in listing.card_queryset().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]  # one withdrawn since is simply left out
+
+
+def load_pages(ids: list[int]) -> list:
+    if not ids:
+        return []
+    by_id = {page.pk: page for page in Page.objects.live().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]

@@ -6,10 +6,18 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from oscar.core.loading import get_model
 
+from . import queries
+
+
+def forget_results(sender, **kwargs):
+    """Cached results name products, prices and pages: a change to any of them retires them."""
+    queries.new_generation()
+
 
 def _reindex_later(relation: str, pk: int) -> None:
     from .tasks import reindex_books_task
 
+    queries.new_generation()
     transaction.on_commit(partial(reindex_books_task.enqueue, relation, pk))
 
 
@@ -40,3 +48,10 @@ def connect() -> None:
     Authorship = get_model("catalogue", "Authorship")
     post_save.connect(credits_changed, sender=Authorship, dispatch_uid="search-credit-saved")
     post_delete.connect(credits_changed, sender=Authorship, dispatch_uid="search-credit-deleted")
+    for model in (get_model("catalogue", "Product"), get_model("partner", "StockRecord")):
+        post_save.connect(forget_results, sender=model, dispatch_uid=f"search-forget-{model.__name__}")
+        post_delete.connect(forget_results, sender=model, dispatch_uid=f"search-forget-{model.__name__}-gone")
+    from wagtail.signals import page_published, page_unpublished
+
+    page_published.connect(forget_results, dispatch_uid="search-forget-published")
+    page_unpublished.connect(forget_results, dispatch_uid="search-forget-unpublished")

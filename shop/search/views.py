@@ -38,22 +38,24 @@ class SearchView(TemplateView):
         context.update(query=query, terms=terms, kind=kind, sorts=queries.SORTS, current_sort=sort)
         if not terms:
             return context
+        found = queries.find(terms, sort=sort)
         number = self.request.GET.get("page")
         if kind == "pages":
-            paginator = Paginator(queries.pages(terms), self.pages_per_page)
-            context.update(page_obj=paginator.get_page(number), paginator=paginator)
-            context["page_hits"] = list(context["page_obj"].object_list)
+            paginator = Paginator(found.page_ids, self.pages_per_page)
+            page_obj = paginator.get_page(number)
+            context.update(page_obj=page_obj, paginator=paginator)
+            context["page_hits"] = queries.load_pages(page_obj.object_list)
             return context
-        paginator = Paginator(queries.books(terms, sort=sort), self.books_per_page)
+        paginator = Paginator(found.book_ids, self.books_per_page)
         page_obj = paginator.get_page(number)
         context.update(
             page_obj=page_obj,
             paginator=paginator,
-            cards=listing.cards_for(page_obj.object_list, request=self.request),
+            capped=found.capped,
+            max_results=queries.MAX_RESULTS,
+            cards=listing.cards_for(queries.load_books(page_obj.object_list), request=self.request),
         )
         if page_obj.number == 1:
-            # One query for the preview: one more than shown tells whether there are others.
-            preview = list(queries.pages(terms)[: self.pages_preview + 1])
-            context["page_hits"] = preview[: self.pages_preview]
-            context["more_pages"] = len(preview) > self.pages_preview
+            context["page_hits"] = queries.load_pages(found.page_ids[: self.pages_preview])
+            context["more_pages"] = len(found.page_ids) > self.pages_preview
         return context

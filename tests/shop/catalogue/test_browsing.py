@@ -104,3 +104,12 @@ def test_a_book_outside_any_series_shows_no_related_block(client):
     response = client.get(paperback.get_absolute_url())
     assert response.context["series_cards"] == []
     assert "More in" not in response.content.decode()
+
+
+def test_a_new_book_shows_in_the_cached_count_at_once(client, three_books):
+    client.cookies["returning"] = "1"  # past the shared page cache
+    assert client.get(reverse("catalogue:index")).context["paginator"].count == 3
+    BookFactory(work=WorkFactory(title="Fresh"), publication_date=days_ago(1))
+    response = client.get(reverse("catalogue:index"))
+    assert response.context["paginator"].count == 4
+    assert titles(response)[0] == "Fresh"

@@ -176,3 +176,36 @@ def test_the_seeds_bulk_inserts_are_indexed_in_batches_and_only_once(client):
     assert indexing.index_missing() >= 30
     assert indexing.index_missing() == 0
     assert found_titles(client, author.name)
+
+
+def test_a_search_costs_the_same_queries_for_few_or_many_results_cached_or_not(client):
+    """Pinned: a new search finds book ids, page view restrictions and page ids (3), then
+    shows a page of books (5: the products and their card prefetches); a repeat skips the 3."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from website.models import StandardPage
+
+    # No English stop words in these names: PostgreSQL drops "few" and "many" from a query.
+    few, many = AuthorFactory(name="Quill Sparrow"), AuthorFactory(name="Inkwell Marlow")
+    make_book(title="Lonely Book", authors=[few])
+    for n in range(30):
+        make_book(title=f"Busy Book {n}", authors=[many])
+    home = Page.objects.get(depth=2)
+    home.add_child(
+        instance=StandardPage(title="Writer events", slug="writer-events")
+    ).save_revision().publish()
+    client.cookies["returning"] = "1"  # past the shared page cache, as a returning reader
+
+    def count(query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(SEARCH, {"q": query}).status_code == 200
+        return len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]])
+
+    cache.clear()
+    client.get(SEARCH, {"q": "events"})  # first-request caches (site, navigation, content types)
+    cold = {query: count(query) for query in ("sparrow", "marlow")}
+    warm = {query: count(query) for query in ("sparrow", "marlow")}
+    assert cold == {"sparrow": 8, "marlow": 8}, cold
+    assert warm == {"sparrow": 5, "marlow": 5}, warm

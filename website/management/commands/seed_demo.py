@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from shop.search import indexing as search_indexing
@@ -59,6 +60,10 @@ class Command(BaseCommand):
         delivery.seed_delivery()  # delivery methods, zones and charges
         # Bulk inserts fire no signals: put what they made into the search index in batches.
         search_indexing.index_missing(progress=ProgressBar(out, "Search index"))
+        # Fresh statistics: without them SQLite answers "work_id IN (...) AND parent_id IS NULL"
+        # from the parent index, a scan of every product (125 ms instead of 0.2 ms at 100k books).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         out.write(
             f"Created {new_books:,} titles, {new_gifts} gift items, {new_pages} pages and "
             f"{new_people} users in {time.monotonic() - started:.1f}s "
