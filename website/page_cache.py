@@ -10,6 +10,8 @@ the site settings starts a new one (website.receivers), so no page outlives what
 The timeout is the backstop for what changes with the clock alone (a book published today).
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -40,7 +42,9 @@ def new_generation() -> None:
 
 def _key(request) -> str:
     generation = cache.get(GENERATION_KEY, 0)
-    return f"website:page:{generation}:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a long query string must not make a key some cache backends refuse (memcached: 250).
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"website:page:{generation}:{address}"
 
 
 def _cacheable_request(request) -> bool:
