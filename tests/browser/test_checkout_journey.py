@@ -14,7 +14,8 @@ from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
 from shop.payment.models import CheckoutPayment, StripeEvent
-from tests.shop.checkout.helpers import CARDS, uk_shipping_country
+from shop.shipping.defaults import install_default_rules
+from tests.shop.checkout.helpers import CARDS
 
 Product = get_model("catalogue", "Product")
 Order = get_model("order", "Order")
@@ -23,7 +24,8 @@ StockRecord = get_model("partner", "StockRecord")
 
 @pytest.fixture
 def shop(live_server, demo_site, localstripe):
-    uk_shipping_country()
+    """The demo site with its delivery rules (UK Standard and Tracked, Europe, Worldwide)."""
+    install_default_rules()
     mail.outbox.clear()
     return live_server.url
 
