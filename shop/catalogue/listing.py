@@ -72,11 +72,6 @@ def listed() -> QuerySet:
     return Product.objects.filter(is_listed=True)
 
 
-def lead_formats(queryset: QuerySet) -> QuerySet:
-    """Narrow any product queryset to the one entry per title that lists show."""
-    return queryset.filter(is_listed=True)
-
-
 def refresh_listing(work_ids) -> None:
     """Recompute ``is_listed`` for every format of these works (two reads, two updates)."""
     work_ids = {work_id for work_id in work_ids if work_id is not None}

@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
 UserAddress = get_model("address", "UserAddress")
-StockRecord = get_model("partner", "StockRecord")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
@@ -200,7 +199,7 @@ def _create_order(payment: CheckoutPayment, intent):
     basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
     user = payment.user or AnonymousUser()
     basket.strategy = Selector().strategy(user=user)
-    ensure_lines_available(basket)
+    # Stock is locked and checked by our OrderCreator (R-C2): LinesNoLongerAvailable, nothing written.
 
     shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
     methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address)
@@ -238,29 +237,6 @@ def _create_order(payment: CheckoutPayment, intent):
 def _pm_id(intent) -> str:
     method = intent.payment_method
     return method if isinstance(method, str) or method is None else method.id
-
-
-def ensure_lines_available(basket) -> None:
-    """R-C2: lock the stock rows of the basket's books and refuse lines that are gone.
-
-    The delivery branch moves this into the forked OrderCreator (contract 2); running both is
-    harmless, as the locks belong to the same transaction.
-    """
-    lines = list(basket.all_lines())
-    stock_ids = [line.stockrecord_id for line in lines if line.stockrecord_id]
-    locked = {
-        sr.pk: sr for sr in StockRecord.objects.select_for_update().filter(pk__in=stock_ids).order_by("pk")
-    }
-    missing = []
-    for line in lines:
-        stockrecord = locked.get(line.stockrecord_id)
-        # The locked row, not a fresh read: another checkout may have just taken the last copy.
-        info = basket.strategy.fetch_for_product(line.product, stockrecord)
-        permitted, _ = info.availability.is_purchase_permitted(line.quantity)
-        if not permitted:
-            missing.append(line.product.get_title())
-    if missing:
-        raise LinesNoLongerAvailable(missing)
 
 
 def _remember_address(user, address) -> None:

@@ -85,28 +85,12 @@ def _title_first(terms: list[str]) -> Case:
     return Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def _one_per_title(found: QuerySet, matches: QuerySet) -> QuerySet:
-    """Each title once: its paperback, or its other format when no paperback of it matched.
-
-    Like ``listing.lead_formats``, but the set of works with a paperback is built from the
-    matches only, not from the whole catalogue (both formats of a book carry the same words).
-    """
-    works_with_paperback = (
-        Product.objects.browsable()
-        .filter(pk__in=matches, product_class__slug=listing.LEAD_FORMAT)
-        .values("work_id")
-    )
-    return found.filter(work__isnull=False).filter(
-        Q(product_class__slug=listing.LEAD_FORMAT) | ~Q(work_id__in=works_with_paperback)
-    )
-
-
 def books(terms: list[str], *, sort: str = BEST_MATCH) -> QuerySet:
     """Books readers can buy that match, one entry per title (its paperback when it has one)."""
     if not terms:
         return Product.objects.none()
     matches = _matching(Product.objects.all(), terms).values("pk")
-    found = _one_per_title(Product.objects.browsable().filter(pk__in=matches), matches)
+    found = listing.listed().filter(pk__in=matches)  # each title once (the stored lead format)
     if sort == "newest":
         return found.order_by("-publication_date", "-id")
     if sort == "title":

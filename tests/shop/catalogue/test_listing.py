@@ -57,10 +57,3 @@ def test_refresh_listing_costs_three_queries_for_a_whole_batch(django_assert_num
     with django_assert_num_queries(3):  # read the formats, then mark; nothing was listed to unmark
         listing.refresh_listing(paperback.work_id for paperback, _ in books)
     assert listed_ids() == {paperback.id for paperback, _ in books}
-
-
-def test_R_C1_lead_formats_narrows_any_queryset_to_one_entry_per_title():
-    paperback, ebook = make_book()
-    lone_ebook = BookFactory(work=WorkFactory(), format="ebook", stockrecord__stock=None)
-    both = Product.objects.filter(id__in=[paperback.id, ebook.id, lone_ebook.id])
-    assert set(listing.lead_formats(both).values_list("id", flat=True)) == {paperback.id, lone_ebook.id}
