@@ -10,6 +10,7 @@ class CheckoutConfig(apps.CheckoutConfig):
         super().ready()
         self.payment_return_view = get_class("checkout.views", "PaymentReturnView")
         self.unavailable_view = get_class("checkout.views", "UnavailableView")
+        from shop.checkout import webhook_handlers  # noqa: F401 (payment_intent.succeeded places the order)
 
     def get_urls(self):
         return super().get_urls() + self.post_process_urls(

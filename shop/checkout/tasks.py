@@ -1,5 +1,5 @@
-"""Background work of the checkout: confirmation emails, refunds of orders that could not be
-placed, and Stripe webhook events. Every task is safe to run twice."""
+"""Background work of the checkout: confirmation emails and refunds of orders that could not be
+placed. Every task is safe to run twice."""
 
 import logging
 
@@ -99,10 +99,3 @@ def _send_unplaced_email(payment: CheckoutPayment) -> None:
         render_to_string("oscar/communication/emails/order_unavailable_body.html", context), "text/html"
     )
     message.send()
-
-
-@task()
-def process_stripe_event(event_id: int) -> str:
-    from shop.payment import webhooks
-
-    return webhooks.process(event_id)

@@ -51,7 +51,13 @@ def is_offline() -> bool:
 StripeError = stripe.StripeError
 CardError = stripe.CardError
 RateLimitError = stripe.RateLimitError
+InvalidRequestError = stripe.InvalidRequestError
 SignatureVerificationError = stripe.SignatureVerificationError
+
+
+def is_missing(error: Exception) -> bool:
+    """Stripe has no object with that id (404, ``resource_missing``): asking again will not help."""
+    return getattr(error, "http_status", None) == 404 or getattr(error, "code", None) == "resource_missing"
 
 
 def create_payment_intent(

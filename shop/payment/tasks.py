@@ -1,11 +1,18 @@
-"""Emails about refunds, sent from the task queue."""
+"""Background work of payment: Stripe webhook events and refunds. Thin tasks, one rule each."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from shop.payment import events
 from shop.payment.models import Refund
+
+
+@task()
+def process_stripe_event_task(event_id: int) -> str:
+    """R-P2: run the handler registered for one stored Stripe event, once."""
+    return events.process(event_id)
 
 
 @task()

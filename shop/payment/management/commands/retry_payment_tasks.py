@@ -23,7 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=int, default=2)
 
     def handle(self, *args, minutes, **options):
-        from shop.checkout import tasks
+        from shop.checkout import tasks as checkout_tasks
+        from shop.payment import tasks
 
         before = timezone.now() - timedelta(minutes=minutes)
         events = list(
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             ).values_list("pk", flat=True)
         )
         for pk in events:
-            tasks.process_stripe_event.enqueue(pk)
+            tasks.process_stripe_event_task.enqueue(pk)
         for pk in refunds:
-            tasks.refund_unplaced_payment.enqueue(pk)
+            checkout_tasks.refund_unplaced_payment.enqueue(pk)
         self.stdout.write(f"Queued {len(events)} Stripe event(s) and {len(refunds)} refund(s) again.")
