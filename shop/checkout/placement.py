@@ -14,6 +14,7 @@ customer is told.
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -22,28 +23,26 @@ from oscar.core.loading import get_class, get_model
 
 from legal import acceptance, versions
 from legal.models import LegalKind
+from shop.order import processing
 from shop.order.exceptions import LinesNoLongerAvailable
-from shop.payment import stripe_api
+from shop.order.tasks import send_order_confirmation_task
+from shop.payment import refunds, stripe_api
 from shop.payment.models import CheckoutPayment, to_pence
 
 logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
-UserAddress = get_model("address", "UserAddress")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
-PaymentEvent = get_model("order", "PaymentEvent")
-PaymentEventType = get_model("order", "PaymentEventType")
-PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
-OrderCreator = get_class("order.utils", "OrderCreator")
+OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
+EventHandler = get_class("order.processing", "EventHandler")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
 Selector = get_class("partner.strategy", "Selector")
 
 CARD_SOURCE_TYPE = "Card (Stripe)"
-PAID_EVENT = "Paid"
 
 
 class BasketChanged(Exception):
@@ -164,18 +163,14 @@ def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
             payment.unavailable_titles = titles
             payment.save(update_fields=["status", "unavailable_titles", "updated_at"])
             _thaw_basket(payment)
-            from shop.checkout import tasks
-
-            tasks.refund_unplaced_payment.enqueue(payment.pk)
+            refunds.refund_unplaced_payment(payment)
             return Placement("unavailable", payment, intent)
 
         payment.status = CheckoutPayment.Status.PLACED
         payment.order = order
         payment.save(update_fields=["status", "order", "updated_at"])
         record_legal_agreement(order, payment)
-        from shop.checkout import tasks
-
-        tasks.send_order_confirmation.enqueue(order.pk)
+        transaction.on_commit(partial(send_order_confirmation_task.enqueue, order.pk))
         logger.info("Order %s placed for %s", order.number, intent.id)
         return Placement("placed", payment, intent)
 
@@ -193,6 +188,31 @@ def record_legal_agreement(order, payment: CheckoutPayment) -> None:
         acceptance.record_acceptance(order, terms, privacy, at)
     else:  # the review step refuses orders without terms, so this is a bug worth hearing about
         logger.error("Order %s placed with no terms in force at %s", order.number, at)
+
+
+class RequestlessPlacement(OrderPlacementMixin):
+    """Oscar's order placement, run without a request: the browser's return and the webhook
+    place orders through it alike.
+
+    What Oscar records at placement is Oscar's: the card as the payment source
+    (``add_payment_source``), one "Paid" event covering every line (``add_payment_event``), the
+    delivery address and the customer's address book (``update_address_book``), then
+    OrderCreator. Why overridden: the payment events are written by our EventHandler, the one
+    place that records them.
+    """
+
+    def save_payment_events(self, order):
+        lines = list(order.lines.all())
+        handler = EventHandler()
+        for event in self._payment_events or []:
+            handler.create_payment_event(
+                order,
+                event.event_type,
+                event.amount,
+                lines,
+                [line.quantity for line in lines],
+                reference=event.reference,
+            )
 
 
 def _create_order(payment: CheckoutPayment, intent):
@@ -214,22 +234,20 @@ def _create_order(payment: CheckoutPayment, intent):
     if revision != payment.basket_revision:
         raise BasketChanged("the basket changed after payment started")
 
-    if shipping_address is not None:
-        shipping_address.save()
-        if user.is_authenticated:
-            _remember_address(user, shipping_address)
+    placer = RequestlessPlacement()
+    placer.add_payment_source(_card_source(total.incl_tax, payment, intent))
+    placer.add_payment_event(processing.PAID, total.incl_tax, reference=intent.id)
     extra = {} if user.is_authenticated else {"guest_email": payment.guest_email}
-    order = OrderCreator().place_order(
+    order = placer.place_order(
+        order_number=payment.order_number,
+        user=user,
         basket=basket,
-        total=total,
+        shipping_address=shipping_address,
         shipping_method=shipping_method,
         shipping_charge=shipping_charge,
-        user=user,
-        shipping_address=shipping_address,
-        order_number=payment.order_number,
+        order_total=total,
         **extra,
     )
-    _record_payment(order, payment, intent)
     basket.submit()
     return order
 
@@ -239,40 +257,21 @@ def _pm_id(intent) -> str:
     return method if isinstance(method, str) or method is None else method.id
 
 
-def _remember_address(user, address) -> None:
-    try:
-        user_address = user.addresses.get(hash=address.generate_hash())
-    except UserAddress.DoesNotExist:
-        user_address = UserAddress(user=user)
-        address.populate_alternative_model(user_address)
-    user_address.num_orders_as_shipping_address += 1
-    user_address.save()
-
-
-def _record_payment(order, payment: CheckoutPayment, intent) -> None:
-    """One Oscar payment Source (the card) and one "Paid" event covering every line."""
+def _card_source(amount, payment: CheckoutPayment, intent):
+    """The card as Oscar's payment source, debited with the amount paid (saved with the order)."""
     charge = intent.latest_charge
     charge_id = charge if isinstance(charge, str) else getattr(charge, "id", "")
     source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
     source = Source(
-        order=order,
         source_type=source_type,
-        currency=order.currency,
-        amount_allocated=order.total_incl_tax,
-        amount_debited=order.total_incl_tax,
+        currency=payment.currency,
+        amount_allocated=amount,
+        amount_debited=amount,
         reference=intent.id,
         label=payment.card_label,
     )
-    source.create_deferred_transaction(
-        Transaction.DEBIT, order.total_incl_tax, reference=charge_id or intent.id
-    )
-    source.save()
-    event_type, _ = PaymentEventType.objects.get_or_create(name=PAID_EVENT)
-    event = PaymentEvent.objects.create(
-        order=order, event_type=event_type, amount=order.total_incl_tax, reference=intent.id
-    )
-    for line in order.lines.all():
-        PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+    source.create_deferred_transaction(Transaction.DEBIT, amount, reference=charge_id or intent.id)
+    return source
 
 
 def _thaw_basket(payment: CheckoutPayment) -> None:

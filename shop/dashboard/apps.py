@@ -35,10 +35,7 @@ class DashboardConfig(apps.DashboardConfig):
 
         urls = [path("", self.index_view.as_view(), name="index")]
         urls += [path(prefix, include(app.urls[0])) for prefix, app in self.sections.items()]
-        from shop.dashboard.refunds import OrderRefundsView
-
         urls += [
-            path("orders/<str:number>/refunds/", OrderRefundsView.as_view(), name="order-refunds"),
             path("login/", self.login_view.as_view(), name="login"),
             path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
         ]

@@ -1,7 +1,7 @@
 """Correcting an overcharged line on a placed order (R-C5).
 
 The correction lowers the line's price on the order (and the order total), and records what
-is owed back. The refund itself goes through the payment module: until it is wired, each
+is owed back. ``processing.EventHandler`` refunds it; until Stripe has made that refund the
 correction stays "refund pending" and the dashboard shows it so.
 """
 
@@ -16,9 +16,6 @@ from shop.partner.strategy import split_vat
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 LinePriceCorrection = get_model("order", "LinePriceCorrection")
-PaymentEventType = get_model("order", "PaymentEventType")
-
-REFUND_EVENT_TYPE = "Refund"
 
 
 @transaction.atomic
@@ -68,20 +65,9 @@ def correct_line_price(line, *, new_unit_price: Decimal, reason: str, by=None) -
     )
 
 
-def payment_event_fields(correction: LinePriceCorrection) -> dict:
-    """What the payment module passes to Oscar's ``create_payment_event`` when it makes the refund."""
-    return {
-        "event_type": PaymentEventType.objects.get_or_create(name=REFUND_EVENT_TYPE)[0],
-        "amount": correction.refund_amount,
-        "lines": [correction.line],
-        "line_quantities": [correction.quantity],
-        "reference": f"price-correction-{correction.pk}",
-    }
-
-
 @transaction.atomic
 def mark_refunded(correction: LinePriceCorrection, payment_event) -> LinePriceCorrection:
-    """Record that the refund of a correction was made (called by the payment module)."""
+    """Record that the refund of a correction was made, with its payment event."""
     correction.payment_event = payment_event
     correction.refund_status = LinePriceCorrection.REFUNDED
     correction.save(update_fields=["payment_event", "refund_status"])

@@ -10,8 +10,6 @@ from oscar.core.loading import get_class, get_model
 Order = get_model("order", "Order")
 EstimatedDeliveryRevision = get_model("order", "EstimatedDeliveryRevision")
 
-DELIVERY_REVISED_EVENT = "ORDER_DELIVERY_REVISED"
-
 
 @transaction.atomic
 def revise_estimated_delivery(order, *, new_date: date, reason: str, by=None) -> EstimatedDeliveryRevision:
@@ -49,11 +47,6 @@ def send_delivery_revised_email(revision_id: int) -> None:
         )
         if revision.customer_emailed_at:
             return
-        order = revision.order
-        dispatcher = get_class("order.utils", "OrderDispatcher")()
-        messages = dispatcher.dispatcher.get_messages(
-            DELIVERY_REVISED_EVENT, {"order": order, "revision": revision}
-        )
-        dispatcher.dispatch_order_messages(order, messages, DELIVERY_REVISED_EVENT)
+        get_class("order.utils", "OrderDispatcher")().send_delivery_revised_email(revision)
         revision.customer_emailed_at = timezone.now()
         revision.save(update_fields=["customer_emailed_at"])

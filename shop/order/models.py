@@ -10,7 +10,7 @@ from oscar.apps.order.abstract_models import AbstractOrder
 
 
 class Order(AbstractOrder):
-    # Set when the order is placed from its delivery method and destination (contract 3, R-D6).
+    # Set when the order is placed, from its delivery method and destination (R-D6).
     estimated_delivery = models.DateField(null=True, blank=True)
 
 
@@ -51,11 +51,11 @@ class LinePriceCorrection(models.Model):
     )
     corrected_at = models.DateTimeField(auto_now_add=True)
     refund_status = models.CharField(max_length=16, choices=REFUND_STATUSES, default=REFUND_PENDING)
-    # The Oscar payment event recording the refund, once the payment module has made it.
     # The card refund that gives the difference back (R-C5, R-P4), once it has been asked for.
     refund = models.OneToOneField(
         "payment.Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="price_correction"
     )
+    # The Oscar payment event recording the refund, once Stripe has made it.
     payment_event = models.ForeignKey(
         "order.PaymentEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,10 +2,22 @@
 
 from django_tasks import task
 
+from shop.order import delivery, emails
+
+
+@task()
+def send_order_confirmation_task(order_id: int) -> bool:
+    """R-L5: the Order Confirmation, once."""
+    return emails.send_order_confirmation(order_id)
+
+
+@task()
+def send_refund_email_task(refund_id: int) -> bool:
+    """R-P4, R-X6: tell the customer about a refund, once."""
+    return emails.send_refund_email(refund_id)
+
 
 @task()
 def send_delivery_revised_email_task(revision_id: int) -> None:
     """R-D6: tell the customer their order's new estimated delivery date."""
-    from shop.order.delivery import send_delivery_revised_email
-
-    send_delivery_revised_email(revision_id)
+    delivery.send_delivery_revised_email(revision_id)

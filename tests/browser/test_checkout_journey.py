@@ -228,7 +228,7 @@ def test_R_C2_a_paperback_sold_out_during_3ds_is_refunded_and_the_reader_told(pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Sorry, we could not place your order")
     expect(page.locator(".alert-warning")).to_contain_text(book.get_title())
     page.screenshot(path=output_dir / "1-unavailable.png", full_page=True)
-    assert not Order.objects.exists() and CheckoutPayment.objects.get().refund_reference
+    assert not Order.objects.exists() and CheckoutPayment.objects.get().refunds.get().stripe_refund_id
     assert len(mail.outbox) == 1 and "refunded" in mail.outbox[0].subject
 
 

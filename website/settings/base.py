@@ -269,12 +269,21 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
 for _section in OSCAR_DASHBOARD_NAVIGATION:
     if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
         _section["children"] += [
+            {"label": "Refunds", "url_name": "dashboard:refund-list"},
             {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
             {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},
         ]
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending": ("Being processed", "Cancelled"),
+    "Being processed": ("Shipped", "Cancelled"),
+    "Shipped": ("Complete",),
+    "Complete": (),
+    "Cancelled": (),
+}
+# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply).
+OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("Being processed", "Cancelled"),
     "Being processed": ("Shipped", "Cancelled"),
     "Shipped": ("Complete",),

@@ -1,15 +1,25 @@
-"""Why forked: two more order actions on Oscar's order page (R-C5, R-D6), dispatched Oscar's way."""
+"""Why forked: two more order actions on Oscar's order page (R-C5, R-D6), dispatched Oscar's way,
+and the refunds pages (R-P4, R-X6, R-C5). Every change to an order goes through the order's
+EventHandler (shop/order/processing.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
+from django.views import generic
 from oscar.apps.dashboard.orders import views as oscar_views
+from oscar.core.loading import get_class, get_model
 
-from shop.order import corrections, delivery
+from shop.order import delivery
 from shop.payment import refunds
+from shop.payment.models import Refund
 
-from .forms import EstimatedDeliveryForm, LinePriceCorrectionForm
+from .forms import EstimatedDeliveryForm, LinePriceCorrectionForm, RefundForm
+
+EventHandlerMixin = get_class("order.mixins", "EventHandlerMixin")
+Order = get_model("order", "Order")
+LinePriceCorrection = get_model("order", "LinePriceCorrection")
 
 
 def _first_error(form) -> str:
@@ -35,9 +45,9 @@ class OrderDetailView(oscar_views.OrderDetailView):
         )
         context["delivery_revisions"] = order.delivery_revisions.select_related("revised_by")
         context["price_correction_form"] = LinePriceCorrectionForm(order)
-        context["price_corrections"] = corrections.LinePriceCorrection.objects.filter(
-            line__order=order
-        ).select_related("line", "corrected_by")
+        context["price_corrections"] = LinePriceCorrection.objects.filter(line__order=order).select_related(
+            "line", "corrected_by"
+        )
         return context
 
     def revise_estimated_delivery(self, request, order):
@@ -63,17 +73,17 @@ class OrderDetailView(oscar_views.OrderDetailView):
         form = LinePriceCorrectionForm(order, request.POST)
         if not form.is_valid():
             return self.reload_page(error=_first_error(form))
+        handler = self.get_handler(user=request.user)
         try:
-            correction = corrections.correct_line_price(
+            correction = handler.correct_line_price(
                 form.cleaned_data["line"],
                 new_unit_price=form.cleaned_data["new_unit_price"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
             )
         except ValidationError as error:
             return self.reload_page(error=" ".join(error.messages))
         try:
-            refund = refunds.refund_price_correction(correction, user=request.user)
+            refund = handler.refund_price_correction(correction)
         except refunds.RefundRefused as refused:
             messages.warning(request, f"Price corrected; £{correction.refund_amount} not refunded: {refused}")
             return self.reload_page()
@@ -88,3 +98,84 @@ class OrderDetailView(oscar_views.OrderDetailView):
                 "Retry it from the refunds page.",
             )
         return self.reload_page()
+
+
+def _report(request, refund: Refund) -> None:
+    if refund.status == Refund.Status.SUCCEEDED:
+        messages.success(
+            request, f"Refunded £{refund.amount} to the customer's card; they have been emailed."
+        )
+    else:
+        messages.error(request, f"Refund of £{refund.amount} not done: {refund.error}")
+
+
+# Not one request transaction: a refund Stripe made must stay recorded whatever happens next.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class OrderRefundsView(EventHandlerMixin, generic.TemplateView):
+    """/dashboard/orders/<number>/refunds/: refund an order, or cancel a line we cannot supply."""
+
+    template_name = "oscar/dashboard/orders/refunds.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.order = get_object_or_404(Order, number=kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            order=self.order,
+            refunds=self.order.refunds.select_related("created_by"),
+            refundable=refunds.refundable_amount(self.order),
+            form=kwargs.get("form") or RefundForm(order=self.order),
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        handler = self.get_handler(user=request.user)
+        if "retry" in request.POST:
+            refund = get_object_or_404(Refund, pk=request.POST["retry"], order=self.order)
+            _report(request, handler.retry_refund(refund))
+            return redirect("dashboard:order-refunds", number=self.order.number)
+        form = RefundForm(request.POST, order=self.order)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            refund = handler.refund(
+                self.order,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                line_quantities=form.line_quantities(),
+                amount=form.cleaned_data.get("amount"),
+            )
+        except refunds.RefundRefused as refused:
+            form.add_error(None, str(refused))
+            return self.render_to_response(self.get_context_data(form=form))
+        _report(request, refund)
+        return redirect("dashboard:order-refunds", number=self.order.number)
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class RefundListView(EventHandlerMixin, generic.ListView):
+    """/dashboard/orders/refunds/: every refund, of orders and of payments that never became one."""
+
+    template_name = "oscar/dashboard/orders/refund_list.html"
+    context_object_name = "refunds"
+    paginate_by = 50
+
+    def get_queryset(self):
+        shown = Refund.objects.select_related("order", "checkout_payment", "created_by")
+        status = self.request.GET.get("status")
+        if status in Refund.Status.values:
+            shown = shown.filter(status=status)
+        return shown.order_by("-created_at")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "statuses": Refund.Status.choices,
+            "status": self.request.GET.get("status", ""),
+        }
+
+    def post(self, request, *args, **kwargs):
+        refund = get_object_or_404(Refund, pk=request.POST.get("retry"), status=Refund.Status.FAILED)
+        _report(request, self.get_handler(user=request.user).retry_refund(refund))
+        return redirect("dashboard:refund-list")

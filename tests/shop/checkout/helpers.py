@@ -10,6 +10,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from legal import acceptance
+from tests.commit import committed
 
 Country = get_model("address", "Country")
 WeightBased = get_model("shipping", "WeightBased")
@@ -119,14 +120,23 @@ def checkout_to_review(
 
 
 def place_order(client, agree=True, age=True, shown=None):
-    """Press "Pay and place order"; ``shown`` = the (terms, privacy) revisions the review page showed."""
+    """Press "Pay and place order"; ``shown`` = the (terms, privacy) revisions the review page showed.
+
+    What the request queues on commit (the confirmation, a refund) runs, as after production's commit."""
     terms, privacy = shown or acceptance.versions_to_accept()
     data = {"action": "place_order", "terms_version": terms.pk, "privacy_version": privacy.pk}
     if agree:
         data["agree_terms"] = "on"
     if age:
         data["confirm_age"] = "on"
-    return client.post(reverse("checkout:preview"), data)
+    with committed():
+        return client.post(reverse("checkout:preview"), data)
+
+
+def return_from_bank(client, challenge):
+    """The browser comes back from 3-D Secure to the return URL (queued work runs on commit)."""
+    with committed():
+        return client.get(challenge.context["return_url"])
 
 
 def authenticate_3ds(localstripe_url, client_secret: str, success=True):

@@ -12,7 +12,7 @@ from shop.payment.models import CheckoutPayment
 from tests.factories import BookFactory
 from tests.factories.legal import publish_legal_version
 
-from .helpers import authenticate_3ds, checkout_to_review, place_order
+from .helpers import authenticate_3ds, checkout_to_review, place_order, return_from_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_R_P1_three_d_secure_passed_places_the_order(client, localstripe, paperb
     assert not Order.objects.exists()  # not before the bank said yes
 
     authenticate_3ds(localstripe, challenge.context["client_secret"], success=True)
-    response = client.get(challenge.context["return_url"])
+    response = return_from_bank(client, challenge)
 
     assert response.url == reverse("checkout:thank-you")
     assert Order.objects.count() == 1 and len(mail.outbox) == 1
@@ -165,7 +165,7 @@ def test_R_P1_three_d_secure_failed_returns_to_the_card_step_with_the_basket_kep
     checkout_to_review(client, localstripe, paperback, card="3ds")
     challenge = place_order(client)
     authenticate_3ds(localstripe, challenge.context["client_secret"], success=False)
-    response = client.get(challenge.context["return_url"])
+    response = return_from_bank(client, challenge)
 
     assert response.url == reverse("checkout:payment-details")
     assert b"bank did not confirm" in client.get(response.url).content
@@ -185,11 +185,12 @@ def test_R_C2_a_book_sold_out_during_payment_is_refunded_and_the_customer_told(
     StockRecord.objects.filter(product=paperback).update(num_in_stock=0)  # the last copy went elsewhere
     authenticate_3ds(localstripe, challenge.context["client_secret"], success=True)
 
-    response = client.get(challenge.context["return_url"])
+    response = return_from_bank(client, challenge)
 
     assert response.url == reverse("checkout:unavailable")
     payment = CheckoutPayment.objects.get()
-    assert payment.status == CheckoutPayment.Status.UNAVAILABLE and payment.refund_reference.startswith("re_")
+    assert payment.status == CheckoutPayment.Status.UNAVAILABLE
+    assert payment.refunds.get().stripe_refund_id.startswith("re_")
     assert not Order.objects.exists()
     page = client.get(response.url).content.decode()
     assert paperback.get_title() in page and "refunded the full £8.99" in page

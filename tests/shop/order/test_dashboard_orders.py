@@ -138,18 +138,34 @@ def test_R_C5_a_correction_must_lower_the_price_and_never_below_zero(order, new_
     assert not LinePriceCorrection.objects.exists()
 
 
-def test_R_C5_a_correction_is_ready_for_the_refund_payment_event(order):
+def test_R_C5_a_refunded_correction_gets_its_payment_event_from_the_event_handler(order):
+    """The one payment-event mechanism: when the refund of a correction has been made, the order's
+    EventHandler records a "Refunded" payment event and marks the correction refunded."""
+    from shop.order.processing import REFUNDED, EventHandler
+    from shop.payment.models import Refund
+
     line = order.lines.get(quantity=2)
     correction = corrections.correct_line_price(
         line, new_unit_price=Decimal("0"), reason="Free copy promised"
     )
-    fields = corrections.payment_event_fields(correction)
-    assert fields["amount"] == Decimal("11.98") and fields["line_quantities"] == [2]
+    correction.refund = Refund.objects.create(
+        order=order,
+        kind=Refund.Kind.AMOUNT,
+        amount=correction.refund_amount,
+        reason="Free copy promised",
+        status=Refund.Status.SUCCEEDED,
+        stripe_refund_id="re_test",
+    )
+    correction.save(update_fields=["refund"])
 
-    from oscar.apps.order.processing import EventHandler
+    EventHandler().handle_refund_succeeded(correction.refund)
 
-    event = EventHandler().create_payment_event(order, **fields)
-    corrections.mark_refunded(correction, event)
     correction.refresh_from_db()
     assert correction.refund_status == LinePriceCorrection.REFUNDED
-    assert event.amount == Decimal("11.98")
+    event = correction.payment_event
+    assert (
+        event.event_type.name == REFUNDED
+        and event.amount == Decimal("11.98")
+        and event.reference == "re_test"
+    )
+    assert list(order.payment_events.values_list("event_type__name", flat=True)) == [REFUNDED]

@@ -2,18 +2,22 @@
 
 - Stripe webhook events stored but not processed: webhooks are answered 200 as soon as they are
   stored, so Stripe will not resend them.
-- Payments whose order could not be placed and whose automatic refund has not gone through.
+- Refunds of payments whose order could not be placed that have not gone through (refunds an
+  admin asked for are retried by the admin, from the refunds page).
 
 Run it from a timer every few minutes. Both tasks are idempotent: an event is processed once,
 and a refund is sent with the same idempotency key every time.
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
-from shop.payment.models import CheckoutPayment, StripeEvent
+from shop.payment import tasks
+from shop.payment.models import Refund, StripeEvent
 
 
 class Command(BaseCommand):
@@ -23,9 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=int, default=2)
 
     def handle(self, *args, minutes, **options):
-        from shop.checkout import tasks as checkout_tasks
-        from shop.payment import tasks
-
         before = timezone.now() - timedelta(minutes=minutes)
         events = list(
             StripeEvent.objects.filter(processed_at__isnull=True, received_at__lte=before).values_list(
@@ -33,12 +34,12 @@ class Command(BaseCommand):
             )
         )
         refunds = list(
-            CheckoutPayment.objects.filter(
-                status=CheckoutPayment.Status.UNAVAILABLE, refund_reference="", updated_at__lte=before
-            ).values_list("pk", flat=True)
+            Refund.objects.filter(kind=Refund.Kind.UNPLACED, created_at__lte=before)
+            .exclude(status=Refund.Status.SUCCEEDED)
+            .values_list("pk", flat=True)
         )
         for pk in events:
-            tasks.process_stripe_event_task.enqueue(pk)
+            transaction.on_commit(partial(tasks.process_stripe_event_task.enqueue, pk))
         for pk in refunds:
-            checkout_tasks.refund_unplaced_payment.enqueue(pk)
+            transaction.on_commit(partial(tasks.send_refund_task.enqueue, pk))
         self.stdout.write(f"Queued {len(events)} Stripe event(s) and {len(refunds)} refund(s) again.")

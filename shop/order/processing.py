@@ -1,0 +1,185 @@
+"""Why forked: the one place that records what happens to a placed order (Oscar's EventHandler).
+
+Payment and shipping events, line and order status changes all go through ``EventHandler``:
+refunds (R-P4), price corrections (R-C5), a line we cannot supply (R-X6), and the returns and
+cancellations to come. The money itself is ``shop.payment.refunds``: the handler checks what
+the order allows, asks payment to record and send the refund, and when Stripe has made it
+(``refund_succeeded``) records the payment event, cancels lines and queues the customer's email.
+"""
+
+import logging
+from decimal import Decimal
+from functools import partial
+
+from django.db import transaction
+from oscar.apps.order import exceptions as order_exceptions
+from oscar.apps.order import processing
+from oscar.core.loading import get_model
+
+from shop.order import corrections
+from shop.payment import refunds
+from shop.payment.models import Refund
+
+logger = logging.getLogger(__name__)
+
+PaymentEventType = get_model("order", "PaymentEventType")
+LinePriceCorrection = get_model("order", "LinePriceCorrection")
+
+# Payment event types, one per meaning; migration order/0025_event_types creates them.
+PAID = "Paid"
+REFUNDED = "Refunded"
+# The line status of a line we cannot supply (R-X6); OSCAR_LINE_STATUS_PIPELINE allows it.
+CANCELLED = "Cancelled"
+
+LINE_KINDS = (Refund.Kind.LINES, Refund.Kind.UNAVAILABLE)
+
+
+def payment_event_type(name: str):
+    return PaymentEventType.objects.get(name=name)
+
+
+class EventHandler(processing.EventHandler):
+    # ---- refunds (R-P4, R-X6, R-C5) ------------------------------------------------------
+    def refund(
+        self,
+        order,
+        *,
+        kind: str,
+        reason: str,
+        line_quantities: dict | None = None,
+        amount: Decimal | None = None,
+    ) -> Refund:
+        """Refund part or all of an order to its card, now. Raises RefundRefused before Stripe.
+
+        ``kind`` says what is refunded: the whole order (what is left of it), chosen lines and
+        quantities, the delivery charge, an amount, or lines we cannot supply (cancelled too).
+        """
+        quantities = {int(k): int(v) for k, v in (line_quantities or {}).items() if int(v) > 0}
+        if kind in LINE_KINDS and not quantities:
+            raise refunds.RefundRefused("Choose at least one line to refund.")
+        lines = self._lines(order, quantities)
+        if kind in LINE_KINDS:
+            self._check_refundable(order, lines, quantities, cancel=kind == Refund.Kind.UNAVAILABLE)
+        refund = refunds.record_refund(
+            order,
+            kind=kind,
+            amount=self._amount(order, kind, lines, quantities, amount),
+            reason=reason,
+            line_quantities=quantities,
+            user=self.user,
+        )
+        return refunds.send_refund(refund)
+
+    def retry_refund(self, refund: Refund) -> Refund:
+        """Send a refund that failed again, with the same idempotency key (R-P4)."""
+        return refunds.send_refund(refund)
+
+    def correct_line_price(self, line, *, new_unit_price: Decimal, reason: str):
+        """R-C5: lower an overcharged line's price on the order; the refund is separate."""
+        return corrections.correct_line_price(
+            line, new_unit_price=new_unit_price, reason=reason, by=self.user
+        )
+
+    def refund_price_correction(self, correction) -> Refund:
+        """Give back what a corrected line overcharged, to the order's card (R-C5, R-P4).
+
+        The correction is linked to its Refund before Stripe is called, so a retry from the refunds
+        page (same idempotency key) still marks the correction refunded when it succeeds.
+        """
+        with transaction.atomic():
+            refund = refunds.record_refund(
+                correction.line.order,
+                kind=Refund.Kind.AMOUNT,
+                amount=correction.refund_amount,
+                reason=f"Price correction of {correction.line.title}: {correction.reason}",
+                user=self.user,
+            )
+            correction.refund = refund
+            correction.save(update_fields=["refund"])
+        return refunds.send_refund(refund)
+
+    def handle_refund_succeeded(self, refund: Refund) -> None:
+        """Stripe made the refund: record it on the order and queue the customer's email.
+
+        Runs inside payment's transaction; the checks were made before the money moved, so
+        nothing here refuses: a refund made is always recorded.
+        """
+        from shop.order.tasks import send_refund_email_task
+
+        if refund.order_id:
+            order = refund.order
+            lines, quantities = self._refunded_lines(order, refund)
+            event = self.create_payment_event(
+                order,
+                payment_event_type(REFUNDED),
+                refund.amount,
+                lines,
+                quantities,
+                reference=refund.stripe_refund_id,
+            )
+            if refund.kind == Refund.Kind.UNAVAILABLE:
+                self.cancel_lines(order, lines)
+            correction = LinePriceCorrection.objects.filter(refund=refund).first()
+            if correction is not None:
+                corrections.mark_refunded(correction, event)
+        transaction.on_commit(partial(send_refund_email_task.enqueue, refund.pk))
+
+    def cancel_lines(self, order, lines) -> None:
+        """R-X6: the lines we cannot supply are cancelled; the rest of the order goes on."""
+        for line in lines:
+            try:
+                line.set_status(CANCELLED)
+            except order_exceptions.InvalidLineStatus:
+                logger.error(
+                    "Order %s line %s refunded as unavailable but is %s", order.number, line.pk, line.status
+                )
+
+    # ---- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _lines(order, quantities: dict[int, int]) -> list:
+        by_id = {line.pk: line for line in order.lines.all()}
+        lines = []
+        for line_id, quantity in quantities.items():
+            line = by_id.get(line_id)
+            if line is None or not 0 < quantity <= line.quantity:
+                raise refunds.RefundRefused("Choose lines of this order and quantities it has.")
+            lines.append(line)
+        return lines
+
+    def _check_refundable(self, order, lines, quantities, *, cancel: bool) -> None:
+        try:
+            self.validate_payment_event(
+                order, payment_event_type(REFUNDED), None, lines, [quantities[line.pk] for line in lines]
+            )
+        except order_exceptions.InvalidPaymentEvent as error:
+            raise refunds.RefundRefused(f"Those lines are already refunded: {error}") from error
+        for line in lines if cancel else ():
+            if line.status != CANCELLED and CANCELLED not in line.available_statuses():
+                raise refunds.RefundRefused(f"{line.title} is {line.status}: it can no longer be cancelled.")
+
+    @staticmethod
+    def _amount(order, kind: str, lines, quantities, amount: Decimal | None) -> Decimal | None:
+        if kind == Refund.Kind.ORDER:
+            return None  # whatever is still refundable, decided with the order locked
+        if kind == Refund.Kind.DELIVERY:
+            return order.shipping_incl_tax
+        if kind in LINE_KINDS:
+            return sum((line.unit_price_incl_tax * quantities[line.pk] for line in lines), Decimal("0"))
+        return amount or Decimal("0")
+
+    @staticmethod
+    def _refunded_lines(order, refund: Refund) -> tuple[list, list[int]]:
+        """The lines and quantities a refund covers: the ones chosen, or for the whole order what
+        was not refunded before; a delivery charge or an amount covers no line."""
+        if refund.kind == Refund.Kind.ORDER:
+            refunded = payment_event_type(REFUNDED)
+            pairs = [
+                (line, line.quantity - line.payment_event_quantity(refunded)) for line in order.lines.all()
+            ]
+        elif refund.kind in LINE_KINDS:
+            by_id = {line.pk: line for line in order.lines.all()}
+            pairs = [(by_id[int(pk)], quantity) for pk, quantity in refund.line_quantities.items()]
+        else:
+            pairs = []
+        pairs = [(line, quantity) for line, quantity in pairs if quantity > 0]
+        return [line for line, _ in pairs], [quantity for _, quantity in pairs]
