@@ -17,8 +17,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from legal.privacy_models import ConsentRecord, MarketingPreferences  # noqa: F401 (consent models live in their own module)
-
 # How long before a significant change takes effect subscribers must hear about it (R-L4).
 SIGNIFICANT_CHANGE_NOTICE_DAYS = 14
 
@@ -188,15 +186,3 @@ class SignificantChangeNotice(models.Model):
 
     def __str__(self):
         return f"Notice of revision {self.revision_id} to customer {self.customer_id}"
-
-
-class OrderLegalAcceptance(models.Model):
-    """The exact Terms of Sale and Privacy Policy versions a customer accepted for an order (R-L3)."""
-
-    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="legal_acceptance")
-    terms_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
-    privacy_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
-    accepted_at = models.DateTimeField()
-
-    def __str__(self):
-        return f"Terms accepted for order {self.order.number}"

@@ -16,7 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
     path("delivery/", include("shop.shipping.urls")),  # delivery and returns, from the live rules
-    path("", include("legal.privacy_urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
+    path("", include("legal.privacy.urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
-from legal import acceptance, versions
+from legal import versions
 from legal.models import LegalKind
-from shop.order import processing
+from shop.order import acceptance, processing
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.order.tasks import send_order_confirmation_task
 from shop.payment import refunds, stripe_api

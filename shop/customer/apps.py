@@ -13,6 +13,9 @@ class CustomerConfig(apps.CustomerConfig):
         self.privacy_view = get_class("customer.views", "PrivacyView")
         self.sign_out_others_view = get_class("customer.views", "SignOutOtherSessionsView")
         self.download_data_view = get_class("customer.views", "DownloadMyDataView")
+        from shop.customer import personal_data
+
+        personal_data.register()
 
     def get_urls(self):
         # Oscar's profile-delete URL (accounts/profile/delete/) now closes the account (R-A3).

@@ -1,6 +1,7 @@
 """My Account pages added to Oscar's: marketing emails, privacy and security, closing the account.
 
-The rules live in legal/privacy.py and legal/marketing.py; these views only call them.
+The rules live in legal/privacy/ (personal_data.py, sessions.py, marketing.py); these views only
+call them.
 """
 
 import json
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.views import generic
 from oscar.apps.customer.mixins import PageTitleMixin
 
-from legal import marketing, privacy
-from legal.privacy_forms import MarketingPreferencesForm, PasswordConfirmForm
+from legal.privacy import marketing, personal_data, sessions
+from legal.privacy.forms import MarketingPreferencesForm, PasswordConfirmForm
+from shop.customer.personal_data import closure_summary
 
 
 class MarketingPreferencesView(PageTitleMixin, generic.UpdateView):
@@ -50,7 +52,7 @@ class SignOutOtherSessionsView(generic.View):
     http_method_names = ["post"]
 
     def post(self, request):
-        privacy.end_other_sessions(request.user)
+        sessions.end_other_sessions(request.user)
         update_session_auth_hash(request, request.user)  # this browser stays signed in
         messages.success(request, "You are now signed out everywhere else. This browser stays signed in.")
         return redirect("customer:privacy")
@@ -60,7 +62,7 @@ class DownloadMyDataView(generic.View):
     """R-A3: everything we hold about the customer, as a JSON file."""
 
     def get(self, request):
-        data = privacy.export_personal_data(request.user)
+        data = personal_data.export_personal_data(request.user)
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
@@ -85,10 +87,10 @@ class ProfileDeleteView(PageTitleMixin, generic.FormView):
         return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"summary": privacy.closure_summary(self.request.user)}
+        return super().get_context_data(**kwargs) | {"summary": closure_summary(self.request.user)}
 
     def form_valid(self, form):
-        privacy.close_account(self.request.user)
+        personal_data.close_account(self.request.user)
         logout(self.request)
         messages.success(
             self.request,

@@ -1,7 +1,8 @@
-"""Order fork: the estimated delivery date (R-D6) and the records admins keep about an order.
+"""Order fork: the estimated delivery date (R-D6) and the records kept about an order.
 
 ``EstimatedDeliveryRevision`` keeps each change of the date with its reason (R-D6);
-``LinePriceCorrection`` keeps each overcharge an admin corrected and the refund owed (R-C5).
+``LinePriceCorrection`` keeps each overcharge an admin corrected and the refund owed (R-C5);
+``OrderLegalAcceptance`` keeps the versions of the terms the customer accepted (R-L3).
 """
 
 from django.conf import settings
@@ -65,6 +66,21 @@ class LinePriceCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line.title}: {self.old_unit_price_incl_tax} -> {self.new_unit_price_incl_tax}"
+
+
+class OrderLegalAcceptance(models.Model):
+    """The exact Terms of Sale and Privacy Policy versions a customer accepted for an order (R-L3).
+
+    Moved from the legal app with its rows (migration order/0026): the legal documents sit below
+    the shop and know nothing of orders."""
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="legal_acceptance")
+    terms_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    privacy_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Terms accepted for order {self.order.number}"
 
 
 from oscar.apps.order.models import *

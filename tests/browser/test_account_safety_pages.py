@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from legal import marketing
-from legal.privacy_models import MarketingPreferences
+from legal.privacy import marketing
+from legal.privacy.models import MarketingPreferences
 from tests.factories import UserFactory
 
 

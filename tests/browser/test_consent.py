@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from legal.consent import ANALYTICS_COOKIE_NAME, COOKIE_NAME, ESSENTIAL_COOKIES
-from legal.privacy_models import ConsentRecord
+from legal.privacy.consent import ANALYTICS_COOKIE_NAME, COOKIE_NAME, ESSENTIAL_COOKIES
+from legal.privacy.models import ConsentRecord
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 

@@ -8,8 +8,9 @@ from oscar.test.factories import create_order
 from playwright.sync_api import expect
 from wagtail.models import Revision
 
-from legal import acceptance, versions
+from legal import versions
 from legal.models import LegalPage
+from shop.order import acceptance
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 

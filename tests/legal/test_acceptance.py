@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.test.factories import create_order
 
-from legal import acceptance, versions
+from legal import acceptance as legal_acceptance
+from legal import versions
+from legal.acceptance import NotAPublishedVersion
 from legal.models import LegalPage
+from shop.order import acceptance
 from tests.factories import UserFactory, make_book
 from tests.legal.conftest import TERMS_V2, body, publish
 
@@ -69,8 +72,8 @@ def test_R_L3_an_order_without_a_record_says_so(client, terms):
 
 def test_R_L3_R_L5_email_carries_the_full_text_of_the_accepted_terms(order_under_first_terms, terms):
     publish(terms, summary="Adds where we are.", content=TERMS_V2)
-    html = render_to_string("legal/emails/accepted_terms.html", {"order": order_under_first_terms})
-    text = render_to_string("legal/emails/accepted_terms.txt", {"order": order_under_first_terms})
+    html = render_to_string("shop/order/emails/accepted_terms.html", {"order": order_under_first_terms})
+    text = render_to_string("shop/order/emails/accepted_terms.txt", {"order": order_under_first_terms})
     for copy in (html, text):
         assert versions.version_full_url(terms.revisions.order_by("pk").first()) in copy
         assert "://" in versions.version_full_url(terms.revisions.order_by("pk").first())  # absolute
@@ -85,9 +88,9 @@ def test_R_L3_only_published_versions_of_the_right_document_can_be_accepted(term
     page = LegalPage.objects.get(pk=terms.pk)
     page.change_summary, page.body = "Draft.", body(("Draft", ["Not published."]))
     draft = page.save_revision()
-    with pytest.raises(acceptance.NotAPublishedVersion):
+    with pytest.raises(NotAPublishedVersion):
         acceptance.record_acceptance(order, draft, privacy.live_revision, timezone.now())
-    with pytest.raises(acceptance.NotAPublishedVersion):
+    with pytest.raises(NotAPublishedVersion):
         acceptance.record_acceptance(order, privacy.live_revision, terms.live_revision, timezone.now())
     assert acceptance.accepted_versions(order) is None
 
@@ -103,8 +106,9 @@ def test_R_L3_what_was_accepted_is_never_rewritten(order_under_first_terms, term
 
 
 def test_R_L3_a_version_going_live_mid_checkout_means_agreeing_again(terms, privacy):
-    shown_terms, shown_privacy = acceptance.versions_to_accept()
-    assert acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
+    shown_terms, shown_privacy = legal_acceptance.versions_to_accept()
+    assert legal_acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
     publish(terms, summary="Adds where we are.", content=TERMS_V2)
-    assert not acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
-    assert acceptance.still_in_force(*(revision.pk for revision in acceptance.versions_to_accept()))
+    assert not legal_acceptance.still_in_force(shown_terms.pk, shown_privacy.pk)
+    now_in_force = legal_acceptance.versions_to_accept()
+    assert legal_acceptance.still_in_force(*(revision.pk for revision in now_in_force))

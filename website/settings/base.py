@@ -114,6 +114,7 @@ OSCAR_APPS = [
 LOCAL_APPS = [
     "shop.accounts.apps.AccountsConfig",
     "legal.apps.LegalConfig",
+    "legal.privacy.apps.PrivacyConfig",
     "bookclub.apps.BookclubConfig",
     "website.apps.WebsiteConfig",
 ]

@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 
 from legal import acceptance, versions
 from shop.checkout.placement import place_order_for_payment_intent
+from shop.order import acceptance as order_acceptance
 from shop.payment import stripe_api
 from shop.payment.models import CheckoutPayment
 from tests.factories import BookFactory
@@ -110,11 +111,11 @@ def test_R_L3_the_order_records_the_terms_and_privacy_versions_agreed_to(client,
     terms, privacy = acceptance.versions_to_accept()
     checkout_to_review(client, localstripe, paperback)
     place_order(client)
-    accepted = acceptance.accepted_versions(Order.objects.get())
+    accepted = order_acceptance.accepted_versions(Order.objects.get())
     assert (accepted.terms_revision, accepted.privacy_revision) == (terms, privacy)
     # A newer version later does not change what this order was placed under.
     publish_legal_version("terms", title="Terms and Conditions of Sale", clause="New wording.", summary="v2")
-    accepted = acceptance.accepted_versions(Order.objects.get())
+    accepted = order_acceptance.accepted_versions(Order.objects.get())
     assert accepted.terms_revision == terms
 
 
@@ -131,7 +132,7 @@ def test_R_L3_terms_changed_mid_checkout_must_be_agreed_again(client, localstrip
     assert not Order.objects.exists() and not CheckoutPayment.objects.exists()
 
     place_order(client)  # the reader ticks the box again, for the version now in force
-    assert acceptance.accepted_versions(Order.objects.get()).terms_revision == newer
+    assert order_acceptance.accepted_versions(Order.objects.get()).terms_revision == newer
 
 
 def test_R_P1_a_declined_card_is_shown_on_the_card_step_with_the_basket_kept(client, localstripe, paperback):

@@ -8,9 +8,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from legal import consent, marketing
-from legal.privacy_forms import CookiePreferencesForm
-from legal.privacy_models import ConsentRecord
+from legal.privacy import consent, marketing
+from legal.privacy.forms import CookiePreferencesForm
+from legal.privacy.models import ConsentRecord
 
 REFUSED = "We could not save that choice: please use the buttons on our own pages."
 
@@ -65,7 +65,7 @@ def preferences(request):
         form.initial["analytics"] = False
     return render(
         request,
-        "legal/cookie_preferences.html",
+        "privacy/cookie_preferences.html",
         {
             "form": form,
             "choice": choice,
@@ -91,5 +91,5 @@ def unsubscribe(request, token):
     """One click, no sign-in: the link in every marketing email (R-A6)."""
     topic = marketing.unsubscribe(token)
     if topic is None:
-        return render(request, "legal/unsubscribe.html", {"refused": True}, status=400)
-    return render(request, "legal/unsubscribe.html", {"topic_label": marketing.TOPICS[topic]})
+        return render(request, "privacy/unsubscribe.html", {"refused": True}, status=400)
+    return render(request, "privacy/unsubscribe.html", {"topic_label": marketing.TOPICS[topic]})

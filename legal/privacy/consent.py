@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from legal.models import LegalKind
-from legal.privacy_models import ConsentRecord
+from legal.privacy.models import ConsentRecord
 
 COOKIE_NAME = "bookclub_consent"
 # Set by static/js/analytics.js, only after analytics consent.
@@ -127,3 +127,26 @@ def same_site_post(request) -> bool:
         return origin is None
     allowed = {request.get_host(), *(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)}
     return urlsplit(origin).netloc in allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's data (R-A3), registered by PrivacyConfig.ready()
+# ---------------------------------------------------------------------------------------------
+def export_choices(user) -> list[dict]:
+    from legal.privacy.personal_data import value
+
+    return [
+        {
+            "made_at": value(record.created_at),
+            "categories": record.categories,
+            "global_privacy_control": record.global_privacy_control,
+            "cookie_policy_version": record.policy_revision_id,
+            "where": record.get_source_display(),
+        }
+        for record in ConsentRecord.objects.filter(user=user)
+    ]
+
+
+def unlink_choices(user) -> None:
+    """The proof of what was consented stays, no longer linked to a person."""
+    ConsentRecord.objects.filter(user=user).update(user=None)

@@ -1,6 +1,6 @@
 from django import forms
 
-from legal.privacy_models import MarketingPreferences
+from legal.privacy.models import MarketingPreferences
 
 
 def _checkbox(name):

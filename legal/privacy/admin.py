@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from legal.privacy_models import ConsentRecord, MarketingPreferences
+from legal.privacy.models import ConsentRecord, MarketingPreferences
 
 
 @admin.register(ConsentRecord)

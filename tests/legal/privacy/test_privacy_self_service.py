@@ -10,8 +10,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import ShippingAddressFactory, UserAddressFactory, create_order
 
-from legal import privacy
-from legal.privacy_models import ConsentRecord, MarketingPreferences
+from legal.privacy import personal_data
+from legal.privacy.models import ConsentRecord, MarketingPreferences
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -131,7 +131,7 @@ def test_R_A3_closing_erases_personal_data_and_keeps_anonymous_orders(reader, or
 
 
 def test_R_A3_the_email_can_register_again_after_closing(reader):
-    privacy.close_account(reader)
+    personal_data.close_account(reader)
     response = Client().post(
         reverse("customer:register"),
         {"email": "ada@example.com", "password1": "quiet-library-42", "password2": "quiet-library-42"},
@@ -144,6 +144,6 @@ def test_R_A3_export_finds_rows_of_our_own_apps_it_does_not_know_by_name(reader)
     """Subscriptions and other records added later appear without changing the export."""
     Basket = get_model("basket", "Basket")
     Basket.objects.create(owner=reader)
-    data = privacy.export_personal_data(reader)
+    data = personal_data.export_personal_data(reader)
     assert [row["status"] for row in data["other_records"]["basket.Basket"]] == ["Open"]
     json.dumps(data)  # plain JSON types only

@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from legal import consent
-from legal.privacy_models import ConsentRecord
+from legal.privacy import consent
+from legal.privacy.models import ConsentRecord
 from tests.factories import UserFactory, make_book
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Cookie consent records and marketing preferences (R-A4, R-A2, R-A6).
 
-Kept apart from legal/models.py, which only imports them, so that the legal documents' own
-models can grow there without touching these.
+Moved here from the legal app with their rows (migration privacy/0001): the privacy app sits
+above the legal documents, whose Cookie Policy versions a consent record names.
 """
 
 import uuid

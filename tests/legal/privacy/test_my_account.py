@@ -5,8 +5,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import CountryFactory
 
-from legal import marketing
-from legal.privacy_models import MarketingPreferences
+from legal.privacy import marketing
+from legal.privacy.models import MarketingPreferences
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.html import escape
 
-from legal.privacy_models import MarketingPreferences
+from legal.privacy.models import MarketingPreferences
 
 TOPICS = MarketingPreferences.TOPICS
-_SALT = "legal.marketing.unsubscribe"
+_SALT = "legal.marketing.unsubscribe"  # the links already sent carry it: never change it
 
 
 def preferences_for(user) -> MarketingPreferences:
@@ -89,3 +89,15 @@ def build_marketing_email(
         )
         message.attach_alternative(f"{html_body}{html_footer}", "text/html")
     return message
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's data (R-A3), registered by PrivacyConfig.ready()
+# ---------------------------------------------------------------------------------------------
+def export_preferences(user) -> dict[str, bool]:
+    preferences = MarketingPreferences.objects.filter(user=user).first()
+    return {topic: bool(preferences and getattr(preferences, topic)) for topic in TOPICS}
+
+
+def erase_preferences(user) -> None:
+    MarketingPreferences.objects.filter(user=user).delete()

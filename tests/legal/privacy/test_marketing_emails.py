@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from legal import marketing
-from legal.privacy_models import MarketingPreferences
+from legal.privacy import marketing
+from legal.privacy.models import MarketingPreferences
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
