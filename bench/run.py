@@ -3,8 +3,8 @@
     .venv/bin/python bench/run.py --books 10000          (or: make bench BOOKS=10000)
 
 Every page is reported as a ratio to a plain Django view with our middleware and no database
-(/_hello/), measured in the same run, because absolute figures drift with the machine
-(../shared/performance.md). Query counts come from Django's test client on the same database.
+(/_hello/), measured in the same run, because absolute figures drift with the machine (the
+targets: docs/performance.md). Query counts come from Django's test client on the same database.
 Writes bench/results/<date>-<books>-books-<database>.md and prints the table.
 """
 
@@ -25,7 +25,7 @@ RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "report.lua"
 PY = sys.executable
 
-# page -> (target % of hello req/s, target max queries) from ../shared/performance.md
+# page -> (target % of hello req/s, target max queries), as in docs/performance.md "Targets"
 TARGETS = {
     "hello": (100.0, 0),
     "home": (2.2, 12),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from legal import document
-from legal.models import SIGNIFICANT_CHANGE_NOTICE_DAYS, LegalKind, LegalPage, LegalVersion
+from legal.models import SIGNIFICANT_CHANGE_NOTICE_DAYS, LegalPage, LegalVersion
 
 
 def legal_page(kind: str) -> LegalPage | None:
@@ -137,7 +137,3 @@ def version_errors(page: LegalPage) -> dict[str, str]:
             "The address of a published legal document cannot change: orders and readers link to it."
         )
     return errors
-
-
-def kind_label(kind: str) -> str:
-    return LegalKind(kind).label

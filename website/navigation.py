@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from wagtail.models import Site
 
-GENERATION_KEY = "website:navigation:generation"
+from shop.generations import Generation
+
+LINKS = Generation("website:navigation:generation")
 CACHE_SECONDS = 60 * 60
 
 
@@ -32,8 +34,7 @@ def _links(stream) -> list[Link]:
 
 def site_links(request) -> dict:
     """{'primary': [...], 'legal': [...], 'help': [...], 'contact_email': str, 'note': str}."""
-    generation = cache.get(GENERATION_KEY, 0)
-    key = f"website:navigation:{generation}:{request.get_host()}"
+    key = f"website:navigation:{LINKS.current()}:{request.get_host()}"
     links = cache.get(key)
     if links is None:
         from website.models import FooterSettings, NavigationSettings
@@ -50,11 +51,3 @@ def site_links(request) -> dict:
         }
         cache.set(key, links, CACHE_SECONDS)
     return links
-
-
-def forget() -> None:
-    """Retire every cached copy of the links (settings or pages changed)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation stored yet
-        cache.set(GENERATION_KEY, 1, None)

@@ -15,7 +15,9 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpResponse
 
-GENERATION_KEY = "website:pages:generation"
+from shop.generations import Generation
+
+PAGES = Generation("website:pages:generation")
 TIMEOUT = 5 * 60
 # Pages that differ per person or must never be shared.
 PRIVATE_PREFIXES = (
@@ -32,16 +34,8 @@ PRIVATE_PREFIXES = (
 SHAREABLE_COOKIES = frozenset({"bookclub_consent", "bookclub_analytics"})
 
 
-def new_generation() -> None:
-    """Retire every cached page at once, on every process."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
 def _key(request) -> str:
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = PAGES.current()
     # Hashed: a long query string must not make a key some cache backends refuse (memcached: 250).
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     return f"website:page:{generation}:{address}"

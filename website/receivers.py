@@ -1,10 +1,9 @@
 """Keep cached navigation and cached pages in step with what editors and admins change."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from shop.catalogue import listing
 from website import navigation, page_cache
 from website.models import FooterSettings, NavigationSettings
 
@@ -24,25 +23,13 @@ CATALOGUE_MODELS = [
 
 
 def forget_navigation(**kwargs):
-    navigation.forget()
-    page_cache.new_generation()
+    # The links are on every page: both go.
+    navigation.LINKS.bump()
+    page_cache.PAGES.bump()
 
 
 def forget_pages(**kwargs):
-    page_cache.new_generation()
-
-
-def remember_previous_work(sender, instance, **kwargs):
-    # A format moved to another book changes what both books list.
-    instance._previous_work_id = (
-        sender.objects.filter(pk=instance.pk).values_list("work_id", flat=True).first()
-        if instance.pk
-        else None
-    )
-
-
-def refresh_listing(sender, instance, **kwargs):
-    listing.refresh_listing([instance.work_id, getattr(instance, "_previous_work_id", None)])
+    page_cache.PAGES.bump()
 
 
 def connect():
@@ -56,9 +43,5 @@ def connect():
         model = get_model(app_label, model_name)
         post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model_name}")
         post_delete.connect(forget_pages, sender=model, dispatch_uid=f"pages-del-{model_name}")
-    Product = get_model("catalogue", "Product")
-    pre_save.connect(remember_previous_work, sender=Product, dispatch_uid="listing-pre-save")
-    post_save.connect(refresh_listing, sender=Product, dispatch_uid="listing-save")
-    post_delete.connect(refresh_listing, sender=Product, dispatch_uid="listing-delete")
     countries = get_model("shipping", "WeightBased").countries.through
     m2m_changed.connect(forget_pages, sender=countries, dispatch_uid="pages-shipping-countries")

@@ -12,6 +12,9 @@ class CatalogueConfig(apps.CatalogueConfig):
         self.author_view = get_class("catalogue.views", "AuthorView")
         self.coming_soon_view = get_class("catalogue.views", "ComingSoonView")
         self.new_releases_view = get_class("catalogue.views", "NewReleasesView")
+        from shop.catalogue import receivers
+
+        receivers.connect()
 
     def get_urls(self):
         urls = [

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from oscar.core.loading import get_class, get_model
 
+from shop.generations import Generation
+
 Product = get_model("catalogue", "Product")
 Authorship = get_model("catalogue", "Authorship")
 Selector = get_class("partner.strategy", "Selector")
@@ -131,20 +133,9 @@ def by_price(queryset: QuerySet, *, descending: bool = False) -> QuerySet:
     return queryset.order_by(ordered, "title", "id")
 
 
-GENERATION_KEY = "catalogue:lists:generation"
+# Cached list counts and search results belong to it; a change to a book retires them all.
+LISTS = Generation("catalogue:lists:generation")
 COUNT_SECONDS = 5 * 60
-
-
-def new_generation() -> None:
-    """Forget cached list counts and search results at once, on every process (a book changed)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
-def generation() -> int:
-    return cache.get(GENERATION_KEY, 0)
 
 
 class CachedCountPaginator(Paginator):
@@ -160,7 +151,7 @@ class CachedCountPaginator(Paginator):
         except Exception:  # not a queryset, or one that can match nothing
             return super().count
         digest = hashlib.sha1(sql.encode()).hexdigest()
-        key = f"catalogue:count:{generation()}:{digest}"
+        key = f"catalogue:count:{LISTS.current()}:{digest}"
         count = cache.get(key)
         if count is None:
             count = super().count

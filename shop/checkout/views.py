@@ -1,8 +1,9 @@
 """Oscar's checkout with Stripe card payments (R-P1, R-P2, R-L2, R-A5).
 
-Steps: sign in or continue as a guest, delivery address and method (skipped for eBook-only
-baskets), card (Stripe.js makes a PaymentMethod in the page: no card data reaches us), review
-(agreement boxes, "Pay and place order"), then 3-D Secure if the bank asks, then confirmation.
+Steps: sign in or continue as a guest, delivery address and method (only where this basket may
+go, R-D2, R-D3; skipped for eBook-only baskets, R-D4), card (Stripe.js makes a PaymentMethod in
+the page: no card data reaches us), review (agreement boxes, "Pay and place order"), then 3-D
+Secure if the bank asks, then confirmation.
 The order itself is placed by shop.checkout.placement, only once the payment has succeeded.
 """
 
@@ -18,16 +19,17 @@ from django.views import generic
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.checkout.utils import CheckoutSessionData
+from oscar.core.loading import get_model
 
 from shop.checkout import placement
-from shop.checkout.forms import OrderAgreementForm
+from shop.checkout.forms import OrderAgreementForm, ShippingAddressForm
 from shop.payment import stripe_api
 from shop.payment.models import CheckoutPayment
-
-# The delivery steps live with the delivery rules.
-from shop.shipping.checkout_views import ShippingAddressView, ShippingMethodView  # noqa: F401
+from shop.shipping import rules
 
 logger = logging.getLogger(__name__)
+
+UserAddress = get_model("address", "UserAddress")
 
 PAYMENT_INTENT_SESSION_KEY = "checkout_payment_intent"
 UNAVAILABLE_SESSION_KEY = "checkout_unavailable_payment"
@@ -41,12 +43,70 @@ NOT_AUTHORISED = (
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# Delivery address and method (R-D2, R-D3, R-D4)
+# ---------------------------------------------------------------------------------------------
+class ShippingAddressView(oscar_views.ShippingAddressView):
+    form_class = ShippingAddressForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["basket"] = self.request.basket
+        return kwargs
+
+    def get_available_addresses(self):
+        # Only address-book entries this basket may be sent to.
+        addresses = super().get_available_addresses()
+        if rules.basket_has_subscription_plan(self.request.basket):
+            addresses = addresses.filter(country_id=rules.UK)
+        return addresses
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["uk_only"] = rules.basket_has_subscription_plan(self.request.basket)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "address_id" in request.POST:
+            address = UserAddress._default_manager.filter(
+                pk=request.POST.get("address_id"), user=request.user
+            ).first()
+            if address is None:
+                messages.error(request, "That address is not in your address book.")
+                return redirect("checkout:shipping-address")
+            refusal = rules.destination_refusal(request.basket, address.country)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("checkout:shipping-address")
+        return super().post(request, *args, **kwargs)
+
+
+class ShippingMethodView(oscar_views.ShippingMethodView):
+    def get(self, request, *args, **kwargs):
+        if request.basket.is_shipping_required() and self.checkout_session.is_shipping_address_set():
+            address = self.get_shipping_address(request.basket)
+            refusal = rules.destination_refusal(request.basket, address) if address else ""
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("checkout:shipping-address")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        address = self.get_shipping_address(self.request.basket)
+        context["international"] = rules.is_international(address)
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Card, review and payment (R-P1, R-P2, R-L2, R-A5)
+# ---------------------------------------------------------------------------------------------
 def stripe_context() -> dict:
     return {"stripe_js_url": stripe_api.js_url(), "stripe_publishable_key": stripe_api.publishable_key()}
 
 
 def estimated_delivery_for(shipping_method):
-    """The delivery method's estimate, if the delivery rules provide one (contract 3)."""
+    """The delivery method's estimate (R-D6), when the method gives one."""
     estimate = getattr(shipping_method, "estimated_delivery", None)
     return estimate() if callable(estimate) else estimate
 
@@ -142,11 +202,6 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 },
             )
         return finish_payment(request, intent.id)
-
-    def record_legal_agreement(self, order):
-        """Contract 4 seam: placement calls placement.record_legal_agreement right after the order
-        is placed (from the browser or the webhook); this delegates to it."""
-        return placement.record_legal_agreement(order, order.checkout_payment)
 
 
 def back_to_card_step(request, message: str):

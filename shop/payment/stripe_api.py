@@ -40,11 +40,6 @@ def js_url() -> str:
     return settings.STRIPE_JS_URL
 
 
-def is_offline() -> bool:
-    """True when payments go to localstripe rather than Stripe."""
-    return bool(settings.STRIPE_API_BASE) and settings.STRIPE_SECRET_KEY == "sk_test_localstripe"
-
-
 # ---------------------------------------------------------------------------------------------
 # The calls the shop makes. Callers get Stripe's objects back and catch the errors named here.
 # ---------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ class Found:
 
 def new_generation() -> None:
     """Forget every cached result (and list count) at once, on every process."""
-    listing.new_generation()
+    listing.LISTS.bump()
 
 
 def find(terms: list[str], *, sort: str = BEST_MATCH) -> Found:
@@ -130,7 +130,7 @@ def find(terms: list[str], *, sort: str = BEST_MATCH) -> Found:
         return Found([], [])
     words = " ".join(term.lower() for term in terms)
     digest = hashlib.sha1(f"{sort}|{words}".encode()).hexdigest()
-    key = f"search:{listing.generation()}:{digest}"
+    key = f"search:{listing.LISTS.current()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = Found(

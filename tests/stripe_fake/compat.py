@@ -1,6 +1,7 @@
 """Test-only compatibility layer: closes the gaps of localstripe 1.15.10 the shop relies on.
 
-Applied by tests.stripe_fake.serve before the app starts (see ../shared/stripe-offline.md, section 5).
+Applied by tests.stripe_fake.serve before the app starts; what it closes is listed in
+docs/payments.md ("The demo and the tests").
 It patches localstripe's private internals, so localstripe is pinned in constraints.txt and
 tests/stripe_fake/test_compat.py guards each patch. Never imported by the shop.
 

@@ -1,8 +1,8 @@
 """Run localstripe, the offline Stripe, on loopback only with an in-memory store.
 
 Used by the demo (make demo) and the test suite; never by the shop itself. localstripe's own
-CLI listens on every interface and re-pickles its whole store to /tmp on every write
-(see ../shared/stripe-offline.md), so we start its app ourselves.
+CLI listens on every interface and re-pickles its whole store to /tmp on every write, so we
+start its app ourselves.
 
     python -m tests.stripe_fake.serve 8420
 """

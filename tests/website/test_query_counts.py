@@ -1,7 +1,7 @@
 """Pages cost a fixed number of SQL queries, whatever the size of the catalogue.
 
 The catalogue is grown from 20 to 500 titles between two measurements of each page; the
-counts must be equal and must not exceed the pinned figure (../shared/performance.md targets).
+counts must be equal and must not exceed the pinned figure (docs/performance.md, "Targets").
 """
 
 import pytest

@@ -177,7 +177,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
             ],
             # Cached loaders in every profile: template compilation was a large share of the
-            # reference sites' time (../shared/performance.md).
+            # reference sites' time (docs/performance.md).
             "loaders": [
                 (
                     "django.template.loaders.cached.Loader",

@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from shop.checkout.forms import BLOCKED_MESSAGE
 from shop.shipping import rules
-from shop.shipping.forms import BLOCKED_MESSAGE
 from shop.shipping.repository import Repository
 from tests.factories import BookFactory, UserFactory, make_book
 from tests.factories.orders import make_basket, place_order, shipping_address
