@@ -25,6 +25,7 @@ test: install lint test-sqlite test-postgres
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test-sqlite: install
 	env -u DATABASE_URL $(VENV)/bin/pytest
