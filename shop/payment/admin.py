@@ -22,6 +22,6 @@ class StripeEventAdmin(admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ["order", "kind", "amount", "status", "stripe_refund_id", "created_at"]
+    list_display = ["order", "checkout_payment", "kind", "amount", "status", "stripe_refund_id", "created_at"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in Refund._meta.fields]
