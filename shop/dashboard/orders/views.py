@@ -5,6 +5,7 @@ EventHandler (shop/order/processing.py)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views import generic
@@ -100,6 +101,14 @@ class OrderDetailView(oscar_views.OrderDetailView):
         return self.reload_page()
 
 
+def _refund_to_retry(request, **among) -> Refund:
+    """The failed refund a Retry button names; anything else is not found (never a 500)."""
+    pk = request.POST.get("retry", "")
+    if not pk.isdigit():
+        raise Http404("No such refund")
+    return get_object_or_404(Refund, pk=int(pk), status=Refund.Status.FAILED, **among)
+
+
 def _report(request, refund: Refund) -> None:
     if refund.status == Refund.Status.SUCCEEDED:
         messages.success(
@@ -133,8 +142,7 @@ class OrderRefundsView(EventHandlerMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         handler = self.get_handler(user=request.user)
         if "retry" in request.POST:
-            refund = get_object_or_404(Refund, pk=request.POST["retry"], order=self.order)
-            _report(request, handler.retry_refund(refund))
+            _report(request, handler.retry_refund(_refund_to_retry(request, order=self.order)))
             return redirect("dashboard:order-refunds", number=self.order.number)
         form = RefundForm(request.POST, order=self.order)
         if not form.is_valid():
@@ -176,6 +184,5 @@ class RefundListView(EventHandlerMixin, generic.ListView):
         }
 
     def post(self, request, *args, **kwargs):
-        refund = get_object_or_404(Refund, pk=request.POST.get("retry"), status=Refund.Status.FAILED)
-        _report(request, self.get_handler(user=request.user).retry_refund(refund))
+        _report(request, self.get_handler(user=request.user).retry_refund(_refund_to_retry(request)))
         return redirect("dashboard:refund-list")

@@ -91,3 +91,25 @@ def test_the_refund_references_of_unplaced_payments_become_refund_rows():
     assert rows["pi_done"].customer_emailed_at is not None
     assert rows["pi_open"].status == Refund.Status.PENDING and rows["pi_open"].customer_emailed_at is None
     assert all(r.kind == Refund.Kind.UNPLACED and r.order is None for r in rows.values())
+
+
+@pytest.mark.django_db
+def test_R_P4_a_failed_unplaced_refund_is_retried_from_the_list_and_nonsense_is_not_a_500(
+    client, localstripe
+):
+    payment = _paid_checkout()
+    refund = Refund.objects.create(
+        checkout_payment=payment,
+        kind=Refund.Kind.UNPLACED,
+        amount="12.50",
+        reason="The order could not be placed",
+        status=Refund.Status.FAILED,
+    )
+    client.force_login(UserFactory(order_admin=True))
+    url = reverse("dashboard:refund-list")
+    assert client.post(url, {"retry": "not-a-number"}).status_code == 404
+    with committed():
+        done = client.post(url, {"retry": str(refund.pk)}, follow=True)
+    refund.refresh_from_db()
+    assert done.status_code == 200 and refund.status == Refund.Status.SUCCEEDED
+    assert len(mail.outbox) == 1 and "could not be completed" in mail.outbox[0].subject
