@@ -6,8 +6,17 @@ class BookclubConfig(AppConfig):
     verbose_name = "Book club"
 
     def ready(self):
-        from bookclub import subscriptions
+        from bookclub import lifecycle, privacy, subscriptions
+        from bookclub.models import Subscription, SubscriptionEvent, SubscriptionMonth
         from legal import notices
+        from legal.privacy import personal_data
 
         # R-L4: subscribers hear of significant changes to the legal documents.
         notices.register_recipients(subscriptions.active_subscribers)
+        # Download my data and close my account (R-A3). The subscription models are covered by
+        # the club's own section, so an order admin's download never lists the history rows or
+        # month choices they recorded on other people's subscriptions.
+        personal_data.register_exporter(
+            "subscriptions", privacy.export, models=[Subscription, SubscriptionEvent, SubscriptionMonth]
+        )
+        personal_data.register_eraser("subscriptions", lifecycle.end_all_for_closed_account)

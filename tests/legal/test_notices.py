@@ -2,12 +2,12 @@
 
 import pytest
 import time_machine
-from oscar.test.factories import create_product
 
 from bookclub.models import Subscription
 from legal import notices
 from legal.models import LegalPage, SignificantChangeNotice
 from tests.factories import UserFactory
+from tests.factories.bookclub import make_plan
 from tests.legal.conftest import TERMS_V2, london, make_legal_page, publish
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +15,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def subscribers():
-    plan = create_product(title="Monthly paperback plan")
+    plan, other_plan = (
+        make_plan(title="Monthly paperback plan"),
+        make_plan(title="Monthly eBook plan", kind="ebook"),
+    )
     active = UserFactory(email="active@example.com", first_name="Ada", last_name="Reader")
-    Subscription.objects.create(customer=active, plan=plan)
-    Subscription.objects.create(customer=active, plan=plan)  # two plans, still one email
+    Subscription.objects.create(customer=active, plan=plan, state=Subscription.State.ACTIVE)
+    Subscription.objects.create(
+        customer=active, plan=other_plan, state=Subscription.State.ACTIVE
+    )  # still one email
     cancelled = UserFactory(email="gone@example.com")
-    Subscription.objects.create(customer=cancelled, plan=plan, status=Subscription.Status.CANCELLED)
+    Subscription.objects.create(customer=cancelled, plan=plan, state=Subscription.State.CANCELLED)
     UserFactory(email="never@example.com")
     return active
 
@@ -164,9 +169,11 @@ def test_R_L4_two_workers_at_once_still_send_each_notice_once(terms_in_may, mail
     from django.db import connection
 
     revision = schedule_significant(terms_in_may, _run_now)  # nobody subscribes yet: no email
-    plan = create_product(title="Monthly eBook plan")
+    plan = make_plan(title="Monthly eBook plan", kind="ebook")
     for n in range(5):
-        Subscription.objects.create(customer=UserFactory(email=f"sub{n}@example.com"), plan=plan)
+        Subscription.objects.create(
+            customer=UserFactory(email=f"sub{n}@example.com"), plan=plan, state=Subscription.State.ACTIVE
+        )
 
     start = threading.Barrier(2)
     sent = []

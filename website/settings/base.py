@@ -18,6 +18,10 @@ env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Profiles without a real key (dev, test) set one of their own; production insists on the env.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Keys the hashes of the once-per-person discount ledger (R-S5, docs/subscriptions.md). Once
+# claims exist it must never change, so it is not SECRET_KEY (which may be rotated); empty
+# falls back to SECRET_KEY.
+BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

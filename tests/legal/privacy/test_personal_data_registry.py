@@ -2,14 +2,16 @@
 registrations, made in their ready() (R-A3): privacy names no model of the shop or the club."""
 
 import pytest
-from django.utils import timezone
 from oscar.core.loading import get_model
 
-from bookclub.models import Subscription
+from bookclub import lifecycle
+from bookclub import privacy as bookclub_privacy
+from bookclub.models import Plan, Subscription
 from legal.privacy import personal_data
 from shop.customer import personal_data as my_account
 from shop.order import personal_data as orders
-from tests.factories import BookFactory, UserFactory
+from tests.factories import UserFactory
+from tests.factories.bookclub import make_plan, subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +19,12 @@ pytestmark = pytest.mark.django_db
 def test_R_A3_each_app_registers_its_part_of_the_export_and_of_the_closure():
     exporters = personal_data._exporters
     assert exporters["orders"].export is orders.export_orders
-    assert exporters["orders"].models == (get_model("order", "Order"),)
+    assert get_model("order", "Order") in exporters["orders"].models
+    assert exporters["subscriptions"].export is bookclub_privacy.export
     assert exporters["addresses"].export is my_account.export_addresses
     assert {"marketing_preferences", "cookie_consents", "sign_in_history"} <= set(exporters)
     assert personal_data._erasers["orders"] is orders.anonymise_orders
+    assert personal_data._erasers["subscriptions"] is lifecycle.end_all_for_closed_account
     assert {"my_account", "baskets", "marketing_preferences", "cookie_consents", "sign_in_history"} <= set(
         personal_data._erasers
     )
@@ -28,22 +32,22 @@ def test_R_A3_each_app_registers_its_part_of_the_export_and_of_the_closure():
 
 def test_R_A3_a_new_apps_data_is_exported_and_erased_once_it_registers(monkeypatch):
     reader = UserFactory()
-    Subscription.objects.create(customer=reader, plan=BookFactory(), started_at=timezone.now())
-    # Before its app registers anything, the subscription is still found among the other records.
+    subscribe(make_plan(Plan.Kind.EBOOK), reader)
+    # As if the club had registered nothing: its rows are still found among the other records.
+    monkeypatch.delitem(personal_data._exporters, "subscriptions")  # restored after the test
+    monkeypatch.delitem(personal_data._erasers, "subscriptions")
     assert "bookclub.Subscription" in personal_data.export_personal_data(reader)["other_records"]
 
-    monkeypatch.setitem(personal_data._exporters, "subscriptions", None)  # restored after the test
-    monkeypatch.setitem(personal_data._erasers, "subscriptions", None)
     personal_data.register_exporter(
         "subscriptions",
-        lambda user: [s.status for s in Subscription.objects.filter(customer=user)],
+        lambda user: [s.state for s in Subscription.objects.filter(customer=user)],
         models=[Subscription],
     )
     personal_data.register_eraser(
-        "subscriptions", lambda user: Subscription.objects.filter(customer=user).delete()
+        "subscriptions", lambda user: Subscription.objects.filter(customer=user).update(state="purged")
     )
 
     data = personal_data.export_personal_data(reader)
     assert data["subscriptions"] == ["active"] and "bookclub.Subscription" not in data["other_records"]
     personal_data.close_account(reader)
-    assert not Subscription.objects.exists() and not reader.is_active
+    assert Subscription.objects.get().state == "purged" and not reader.is_active

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from shop.search import indexing as search_indexing
-from website.demo import catalogue, content, delivery, people
+from website.demo import catalogue, content, delivery, people, plans
 from website.demo.books import isbn_for
 from website.demo.people import DEMO_USERS
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             books, covers=covers, today=today, progress=ProgressBar(out, "Books")
         )
         new_gifts = catalogue.seed_gifts(today=today)
+        new_plans = plans.seed_plans()  # the club's plans, three of each kind
         featured = self.featured_ids()
         new_pages = content.seed_pages(featured_product_ids=featured)
         new_people = people.seed_people()
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             f"{new_people} users in {time.monotonic() - started:.1f}s "
             "(anything already there was left as it was)."
         )
+        out.write(f"Plans: {new_plans} new, {len(plans.PLANS)} in the demo.")
         if not quiet_users:
             out.write("\nDemo logins (sign in at /accounts/login/):")
             for person in DEMO_USERS:
