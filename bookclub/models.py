@@ -354,3 +354,24 @@ class DiscountClaim(models.Model):
 
     def __str__(self) -> str:
         return f"Discount claimed {self.claimed_at:%Y-%m-%d}"
+
+
+# ==============================================================================
+# The editors' side (Wagtail): a page per plan and a dated selection per plan and month (R-S2)
+# ==============================================================================
+# Imported here so Django finds the page models with the rest of the app's models.
+from bookclub.pages import MonthlySelectionPage, PlanPage, PlansIndexPage, SelectionPick  # noqa: E402
+
+__all__ = [
+    "DiscountClaim",
+    "MonthlySelectionPage",
+    "Plan",
+    "PlanPage",
+    "PlansIndexPage",
+    "SelectionPick",
+    "Subscription",
+    "SubscriptionAddress",
+    "SubscriptionEmail",
+    "SubscriptionEvent",
+    "SubscriptionMonth",
+]
