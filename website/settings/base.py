@@ -130,6 +130,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + WAGTAIL_APPS + OSCAR_APPS + LO
 # ==============================================================================
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "website.middleware.RefererMiddleware",  # before any view trusts the Referer (Oscar's do)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the session: a cached page for a cookieless visitor needs nothing below.
