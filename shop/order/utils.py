@@ -23,7 +23,7 @@ StockRecord = get_model("partner", "StockRecord")
 # ---------------------------------------------------------------------------------------------
 def site_url(path: str) -> str:
     """An absolute link to ``path`` on the site, for emails."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.SITE_URL + path
 
 
 def order_status_url(order) -> str:

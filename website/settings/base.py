@@ -5,9 +5,11 @@ Every variable read here is listed in docs/configuration.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.contrib.messages import constants as message_constants
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -23,6 +25,28 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 # falls back to SECRET_KEY.
 BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+
+def checked_site_url(value: str, *, https_only: bool = False) -> str:
+    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    schemes = ("https",) if https_only else ("http", "https")
+    if parts is None or parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, such as {schemes[-1]}://shop.example.co.uk"
+            " (scheme, host and port if not the usual one; no path): every link in an email is built on it."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The site's public address. Every absolute link in an email (password reset, order status,
+# unsubscribe, confirmation, refunds, subscriptions) is built on it, and `migrate` keeps the
+# Django and Wagtail Site rows on it (website/sites.py). Production requires it.
+SITE_URL = checked_site_url(env("SITE_URL", default="http://127.0.0.1:8000"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 LANGUAGE_CODE = "en-gb"
@@ -203,6 +227,13 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 # ==============================================================================
 # SQLite file by default (the embedded profile); DATABASE_URL=postgres://... in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if "ENGINE" not in DATABASES["default"]:  # "" or a URL without a scheme django-environ knows
+    raise ImproperlyConfigured(
+        "DATABASE_URL is set but names no database"
+        + (" (it is empty)" if not env.str("DATABASE_URL", default="") else "")
+        + ": unset it to use the SQLite file db.sqlite3, or give one such as"
+        " postgres://user:password@host:5432/bookclub (docs/configuration.md)."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker write while the web process reads; the timeout absorbs
@@ -241,7 +272,7 @@ STORAGES = {
 # ==============================================================================
 # WAGTAIL
 # ==============================================================================
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL  # Wagtail's own emails to editors
 # One login for the whole site: the Wagtail admin sends anonymous visitors to ours.
 WAGTAILADMIN_LOGIN_URL = "customer:login"
 # Wagtail's database backend with a faster SQLite match (shop/search/backend.py, docs/search.md).
@@ -265,6 +296,8 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Bookclub <hello@bookclub.test>")
 OSCAR_RECENTLY_VIEWED_PRODUCTS = 0  # a cookie on every product view stops shared caching
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
+OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
 for _section in OSCAR_DASHBOARD_NAVIGATION:
     if "children" in _section:
