@@ -108,7 +108,8 @@ def test_production_requires_the_site_url_and_https():
     ):
         result = manage("check", env={**PRODUCTION_ENV, "SITE_URL": wrong})
         assert result.returncode != 0 and "SITE_URL must be the site's address" in result.stderr, wrong
-    code = "from django.conf import settings as s; print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL, s.OSCAR_URL_SCHEMA)"
+    code = "from django.conf import settings as s;"
+    code += " print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL, s.OSCAR_URL_SCHEMA)"
     result = manage(
         "shell", "-v0", "-c", code, env={**PRODUCTION_ENV, "SITE_URL": "https://shop.bookclub.example/"}
     )

@@ -11,19 +11,20 @@ from django.contrib.sites.models import Site as DjangoSite
 from django.core import mail
 from django.urls import reverse
 from oscar.core.loading import get_model
+from wagtail.models import Page
 from wagtail.models import Site as WagtailSite
 
 from bookclub.models import Subscription
 from legal.privacy import marketing
 from shop.order.processing import EventHandler
 from shop.payment.models import Refund
-from tests.bookclub.conftest import customer  # noqa: F401 -- a fixture
 from tests.commit import committed
 from tests.factories import BookFactory, UserFactory
 from tests.factories.bookclub import make_plan, subscribe
-from tests.legal.conftest import TERMS_V2, legal_section, london, make_legal_page, publish  # noqa: F401
+from tests.legal.conftest import TERMS_V2, london, make_legal_page, publish
 from tests.shop.checkout.helpers import checkout_to_review, place_order
 from website import sites
+from website.models import SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -104,15 +105,15 @@ def test_the_unsubscribe_link_is_on_the_site(site_url):
     assert mail.outbox[0].extra_headers["List-Unsubscribe"].startswith(f"<{SHOP}/unsubscribe/")
 
 
-def test_subscription_emails_link_the_site(site_url, customer, django_capture_on_commit_callbacks):  # noqa: F811
+def test_subscription_emails_link_the_site(site_url, django_capture_on_commit_callbacks):
+    customer = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         subscribe(make_plan("ebook"), customer)
     assert_all_on_the_site(mail.outbox)
 
 
-def test_a_significant_change_notice_links_the_site(
-    site_url, legal_section, django_capture_on_commit_callbacks
-):  # noqa: F811
+def test_a_significant_change_notice_links_the_site(site_url, django_capture_on_commit_callbacks):
+    legal_section = Page.objects.get(depth=2).add_child(instance=SectionPage(title="Legal", slug="legal"))
     reader = UserFactory()
     Subscription.objects.create(customer=reader, plan=make_plan(), state=Subscription.State.ACTIVE)
     with time_machine.travel(london(2026, 5, 1, 9, 0), tick=False):
