@@ -172,8 +172,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out credentials first
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The only password backend: it hashes once for known and unknown emails alike (permissions
+    # come with it, from Django's ModelBackend).
+    "shop.accounts.sign_in.EmailBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -390,6 +391,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts count under the email as sign-in compares it: any case, no surrounding spaces.
+AXES_USERNAME_CALLABLE = "shop.accounts.sign_in.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"  # a page that explains, with status 429
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN on themselves
