@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 
@@ -87,6 +88,7 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
 ]
 
 WAGTAIL_APPS = [
@@ -154,6 +156,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + WAGTAIL_APPS + OSCAR_APPS + LO
 # ==============================================================================
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise and the page cache: static files and cached pages get the headers too.
+    "website.security.SecurityHeadersMiddleware",
     "website.middleware.RefererMiddleware",  # before any view trusts the Referer (Oscar's do)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -281,6 +285,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "shop.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars fetched from gravatar.com: editors' email hashes stay here, and the admin's
+# Content-Security-Policy loads images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # ==============================================================================
 # OSCAR
@@ -396,6 +403,43 @@ AXES_USERNAME_CALLABLE = "shop.accounts.sign_in.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"  # a page that explains, with status 429
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN on themselves
+
+# Content-Security-Policy (django-csp, website/security.py). The site runs no inline script or
+# style and loads nothing from elsewhere: everything is a file under /static/. The checkout
+# pages add Stripe.js's sources from STRIPE_JS_URL. docs/configuration.md explains each line.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the stylesheet's small SVG icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# The staff tools (Wagtail's admin, Oscar's dashboard, Django's admin) run their frameworks' own
+# templates, which carry inline scripts, event-handler attributes and styles; they still load
+# nothing from another site, and only this site may frame them (Wagtail's preview).
+STAFF_TOOL_PREFIXES = ["/cms/", "/dashboard/", "/django-admin/"]
+STAFF_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # ==============================================================================
 # LOGGING
