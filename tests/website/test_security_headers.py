@@ -35,7 +35,8 @@ def production_security():
     code = (
         "import json; from django.conf import settings as s;"
         f"print(json.dumps({{name: getattr(s, name) for name in {SECURITY_SETTINGS!r}}}"
-        " | {'CONTENT_SECURITY_POLICY': s.CONTENT_SECURITY_POLICY, 'STAFF': s.STAFF_CONTENT_SECURITY_POLICY}))"
+        " | {'CONTENT_SECURITY_POLICY': s.CONTENT_SECURITY_POLICY,"
+        " 'STAFF': s.STAFF_CONTENT_SECURITY_POLICY}))"
     )
     result = manage("shell", "-v0", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
