@@ -23,7 +23,4 @@ class CatalogueConfig(apps.CatalogueConfig):
             path("series/<slug:slug>/", self.series_view.as_view(), name="series"),
             path("authors/<slug:slug>/", self.author_view.as_view(), name="author"),
         ]
-        # Readers' reviews are not part of the shop: no page shows or asks for them, and Oscar's
-        # review pages render the book page without what it needs (500s the fuzz test found).
-        oscar_urls = [url for url in super().get_urls() if not str(url.pattern).endswith("/reviews/")]
-        return self.post_process_urls(urls) + oscar_urls
+        return self.post_process_urls(urls) + super().get_urls()

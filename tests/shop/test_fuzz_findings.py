@@ -34,10 +34,23 @@ def test_a_refused_stock_alert_goes_back_to_the_book_not_a_500(data):
 
 def test_review_pages_are_not_served_the_shop_has_no_reviews():
     """Oscar's review form rendered our book page without its context: VariableDoesNotExist. No
-    page of ours shows or asks for reviews, so their addresses are gone."""
+    page of ours shows or asks for reviews: the feature is hidden (OSCAR_HIDDEN_FEATURES)."""
     book = BookFactory()
     add = f"/books/{book.slug}_{book.pk}/reviews/add/"
     assert Client().get(add).status_code == 404
     assert Client().post(add, {"title": "x"}).status_code == 404
     assert Client().get(f"/books/{book.slug}_{book.pk}/reviews/").status_code == 404
     assert Client().get(book.get_absolute_url()).status_code == 200
+
+
+def test_an_order_page_offers_no_review(client):
+    from shop.shipping.defaults import install_default_rules
+    from tests.factories import UserFactory
+    from tests.factories.orders import make_basket, place_order
+
+    install_default_rules()
+    reader = UserFactory()
+    order = place_order(make_basket(BookFactory(), owner=reader))
+    client.force_login(reader)
+    page = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
+    assert page.status_code == 200 and b"Write a review" not in page.content

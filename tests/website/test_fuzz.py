@@ -271,7 +271,7 @@ def visited_site(legal_documents_in_force):
     return {"book": book.pk, "token": marketing.unsubscribe_token(reader, "newsletter")}
 
 
-@fuzzing(examples=900)
+@fuzzing(examples=850)
 @given(data=st.data())
 def test_a_visitor_never_gets_a_500(visited_site, data):
     endpoint = data.draw(st.sampled_from(VISITOR))
@@ -312,7 +312,7 @@ def guest_at_checkout(legal_documents_in_force, localstripe):
     return client
 
 
-@fuzzing(examples=450)
+@fuzzing(examples=350)
 @given(data=st.data())
 def test_the_checkout_never_answers_a_500(guest_at_checkout, data):
     send(guest_at_checkout, "checkout", data, data.draw(st.sampled_from(CHECKOUT)))
@@ -355,7 +355,7 @@ def reader_with_an_order(client, legal_documents_in_force):
     return reader, {"order": order.number, "book": book.pk}
 
 
-@fuzzing(examples=350)
+@fuzzing(examples=300)
 @given(data=st.data())
 def test_my_account_never_answers_a_500(reader_with_an_order, data):
     reader, known = reader_with_an_order
@@ -404,7 +404,7 @@ def webhook_bodies(draw):
 WEBHOOK = [Endpoint("POST", "/stripe/webhook/", body=webhook_bodies())]
 
 
-@fuzzing(examples=300)
+@fuzzing(examples=400)
 @given(data=st.data())
 def test_the_stripe_webhook_never_answers_a_500(data, localstripe):
     send(Client(), "webhook", data, WEBHOOK[0])

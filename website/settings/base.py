@@ -304,6 +304,10 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Bookclub <hello@bookclub.test>")
 OSCAR_RECENTLY_VIEWED_PRODUCTS = 0  # a cookie on every product view stops shared caching
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Readers' reviews are not part of the shop: no page of ours shows or asks for them, and Oscar's
+# review pages rendered our book page without what it needs (500s the fuzz test found). Hidden,
+# Oscar serves none of their addresses and its templates drop their links.
+OSCAR_HIDDEN_FEATURES = ["reviews"]
 # Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
 OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
