@@ -44,6 +44,24 @@ def on_postgres():
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture
+def migrator():
+    """Migrate the test database to chosen nodes (``migrate([(app, name), ...])``) within a test,
+    and back to the latest migration of every app afterwards, whatever the test left behind:
+    later tests must never meet a table that a half-way schema lacks."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        executor.loader.build_graph()
+        return executor.loader
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages and links must not leak between tests."""

@@ -4,25 +4,20 @@ status, and their product gets a plan (closed to new members) and a history row.
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("bookclub", "0001_subscription")]
 AFTER = [("bookclub", "0005_email_types")]
 
 
-def _migrate(targets):
-    """Migrate bookclub to ``targets``; the models of that moment, every other app at its latest."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "bookclub"]
-    return executor.loader.project_state(targets + others).apps
+def _apps_at(loader, targets):
+    """The models as they were at ``targets`` for bookclub, every other app at its latest."""
+    others = [node for node in loader.graph.leaf_nodes() if node[0] != "bookclub"]
+    return loader.project_state(targets + others).apps
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_rows_of_the_first_subscriptions_table_are_carried_over_to_plans():
-    old = _migrate(BEFORE)
+def test_rows_of_the_first_subscriptions_table_are_carried_over_to_plans(migrator):
+    old = _apps_at(migrator(BEFORE), BEFORE)
     User = old.get_model("accounts", "User")
     Product = old.get_model("catalogue", "Product")
     ProductClass = old.get_model("catalogue", "ProductClass")
@@ -42,7 +37,7 @@ def test_rows_of_the_first_subscriptions_table_are_carried_over_to_plans():
         renews_on=datetime(2027, 1, 1).date(),
     )
 
-    new = _migrate(AFTER)
+    new = _apps_at(migrator(AFTER), AFTER)
     Plan = new.get_model("bookclub", "Plan")
     Subscription = new.get_model("bookclub", "Subscription")
     rows = list(

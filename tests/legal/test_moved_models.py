@@ -1,8 +1,6 @@
 """The consent records, marketing preferences and accepted terms moved apps with their rows."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
@@ -21,16 +19,14 @@ AFTER = [
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_R_L3_R_A4_rows_written_before_the_move_are_there_after_it():
+def test_R_L3_R_A4_rows_written_before_the_move_are_there_after_it(migrator):
     publish_terms_and_privacy()
     terms, privacy = versions.version_in_force("terms"), versions.version_in_force("privacy")
     make_book()
     reader = UserFactory(email="fay@example.com")
     order = create_order(user=reader)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    old = migrator(BEFORE).project_state(BEFORE).apps
     old.get_model("legal", "ConsentRecord").objects.create(
         user_id=reader.pk, functional=True, source="banner"
     )
@@ -40,11 +36,7 @@ def test_R_L3_R_A4_rows_written_before_the_move_are_there_after_it():
         order_id=order.pk, terms_revision_id=terms.pk, privacy_revision_id=privacy.pk, accepted_at=accepted_at
     )
 
-    MigrationExecutor(connection).migrate(AFTER)
-    # Going back to BEFORE also took out every later migration that depends on these (the
-    # order fork's 0027 and after): bring the schema to its latest for the tests that follow.
-    latest = MigrationExecutor(connection)
-    latest.migrate(latest.loader.graph.leaf_nodes())
+    migrator(AFTER)
 
     assert (
         ConsentRecord.objects.get().user == reader and ConsentRecord._meta.db_table == "privacy_consentrecord"

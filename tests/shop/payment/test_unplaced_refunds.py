@@ -4,8 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,15 +57,13 @@ def test_R_P4_the_refunds_screen_lists_refunds_of_payments_that_never_became_ord
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_refund_references_of_unplaced_payments_become_refund_rows():
+def test_the_refund_references_of_unplaced_payments_become_refund_rows(migrator):
     """Migration payment/0008: a refund stored on the checkout payment becomes its Refund row."""
     before, after = (
         [("payment", "0007_refund_checkout_payment")],
         [("payment", "0009_remove_checkoutpayment_refund_reference")],
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old_apps = executor.loader.project_state(before).apps
+    old_apps = migrator(before).project_state(before).apps
     OldPayment = old_apps.get_model("payment", "CheckoutPayment")
     common = {"amount": "8.00", "guest_email": "eve@example.com", "agreed_terms_at": timezone.now()}
     OldPayment.objects.create(
@@ -80,8 +76,7 @@ def test_the_refund_references_of_unplaced_payments_become_refund_rows():
     OldPayment.objects.create(payment_intent_id="pi_open", order_number="2", status="unavailable", **common)
     OldPayment.objects.create(payment_intent_id="pi_placed", order_number="3", status="placed", **common)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+    migrator(after)
 
     rows = {
         r.checkout_payment.payment_intent_id: r for r in Refund.objects.select_related("checkout_payment")
