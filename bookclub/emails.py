@@ -53,7 +53,7 @@ EVENT_TYPES = {
 
 
 def site_url(path: str = "/") -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.SITE_URL + path
 
 
 def queue(event: SubscriptionEvent, code: str) -> SubscriptionEmail:

@@ -7,9 +7,13 @@ class WebsiteConfig(AppConfig):
     verbose_name = "Website"
 
     def ready(self):
-        from website import receivers
+        from django.db.models.signals import post_migrate
+
+        from website import receivers, sites
 
         receivers.connect()
+        # After every app's migrations, the Site rows (and their defaults) exist.
+        post_migrate.connect(sites.sync_sites, sender=self, dispatch_uid="website-sync-sites")
 
 
 class BookclubAdminConfig(AdminConfig):

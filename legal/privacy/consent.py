@@ -126,7 +126,10 @@ def same_site_post(request) -> bool:
     if not origin or origin == "null":
         return origin is None
     allowed = {request.get_host(), *(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)}
-    return urlsplit(origin).netloc in allowed
+    try:
+        return urlsplit(origin).netloc in allowed
+    except ValueError:  # not an origin at all ("http://[" is an invalid IPv6 address)
+        return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def unsubscribe_token(user, topic: str) -> str:
 
 def unsubscribe_url(user, topic: str) -> str:
     path = reverse("marketing-unsubscribe", kwargs={"token": unsubscribe_token(user, topic)})
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.SITE_URL + path
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:

@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oscar.apps.basket import views as oscar_views
@@ -13,6 +15,15 @@ class BasketAddView(oscar_views.BasketAddView):
 
 
 class BasketView(oscar_views.BasketView):
+    def formset_invalid(self, formset):
+        # Why: Oscar's remove_deleted_forms reads the formset's management fields straight from
+        # the POST, so a form posted without them was a 500 (found by the fuzz test).
+        management = formset.management_form
+        if any(management.add_prefix(name) not in formset.data for name in management.fields):
+            messages.error(self.request, "We could not read that change to your basket. Please try again.")
+            return redirect("basket:summary")
+        return super().formset_invalid(formset)
+
     def get_upsell_messages(self, basket):
         # Why: reuse the offers the basket middleware already looked up for this request.
         applied = list(basket.offer_applications.offers.values())

@@ -6,9 +6,10 @@ both the customer's browser and the ``payment_intent.succeeded`` webhook call. T
 in either order, twice, or one of them never: the CheckoutPayment row (unique PaymentIntent id)
 is locked while placing, so the second caller finds the order already there.
 
-If the order cannot be placed after the money was taken (a book sold out meanwhile, or the
-basket changed during 3-D Secure), nothing is written, the payment is refunded in full and the
-customer is told.
+If the order cannot be placed after the money was taken (a book sold out meanwhile, the
+basket changed during 3-D Secure or was ordered through another payment), nothing is written,
+the payment is refunded in full and the customer is told; its order number is never used again
+(``shop.order.numbers``).
 """
 
 import hashlib
@@ -23,7 +24,7 @@ from oscar.core.loading import get_class, get_model
 
 from legal import versions
 from legal.models import LegalKind
-from shop.order import acceptance, processing
+from shop.order import acceptance, numbers, processing
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.order.tasks import send_order_confirmation_task
 from shop.payment import refunds, stripe_api
@@ -94,7 +95,6 @@ def start_payment(
     basket,
     user,
     guest_email: str,
-    order_number: str,
     shipping_address,
     shipping_method,
     order_total,
@@ -102,15 +102,21 @@ def start_payment(
     card_label: str = "",
     confirmed_age: bool,
 ) -> tuple[CheckoutPayment, object]:
-    """Create and confirm the PaymentIntent for this basket and record it (raises CardError)."""
+    """Create and confirm the PaymentIntent for this basket and record it (raises CardError).
+
+    The order number is reserved for this attempt (``shop.order.numbers``): a second press of
+    "Pay" for the same basket, card and total finds the same number, so Stripe gets the same
+    idempotency key and charges once; any other attempt gets a number of its own.
+    """
     amount_pence = to_pence(order_total.incl_tax)
     address_fields = address_snapshot(shipping_address)
     revision = basket_revision(basket, shipping_method.code, address_fields, payment_method_id)
+    order_number = numbers.reserve(basket, attempt=f"{amount_pence}-{revision}")
     intent = stripe_api.create_payment_intent(
         amount_pence=amount_pence,
         payment_method=payment_method_id,
         metadata={"basket_id": str(basket.id), "order_number": order_number, "basket_revision": revision},
-        idempotency_key=f"basket-{basket.id}-{amount_pence}-{revision}",
+        idempotency_key=f"order-{order_number}-{amount_pence}-{revision}",
     )
     payment, _ = CheckoutPayment.objects.get_or_create(
         payment_intent_id=intent.id,
@@ -162,6 +168,7 @@ def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
             payment.status = CheckoutPayment.Status.UNAVAILABLE
             payment.unavailable_titles = titles
             payment.save(update_fields=["status", "unavailable_titles", "updated_at"])
+            numbers.end(payment.order_number)  # told "could not be completed": never an order's
             _thaw_basket(payment)
             refunds.refund_unplaced_payment(payment)
             return Placement("unavailable", payment, intent)
@@ -169,6 +176,7 @@ def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
         payment.status = CheckoutPayment.Status.PLACED
         payment.order = order
         payment.save(update_fields=["status", "order", "updated_at"])
+        numbers.end(order.number)
         record_legal_agreement(order, payment)
         transaction.on_commit(partial(send_order_confirmation_task.enqueue, order.pk))
         logger.info("Order %s placed for %s", order.number, intent.id)
@@ -217,6 +225,10 @@ class RequestlessPlacement(OrderPlacementMixin):
 
 def _create_order(payment: CheckoutPayment, intent):
     basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
+    if basket.status not in (Basket.OPEN, Basket.FROZEN):
+        # Ordered already, through another payment (3-D Secure left waiting on one card, the order
+        # paid with another): this payment is refunded, not made into a second order.
+        raise BasketChanged(f"the basket is {basket.status.lower()}, not open")
     user = payment.user or AnonymousUser()
     basket.strategy = Selector().strategy(user=user)
     # Stock is locked and checked by our OrderCreator (R-C2): LinesNoLongerAvailable, nothing written.

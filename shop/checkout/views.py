@@ -174,7 +174,6 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 basket=basket,
                 user=submission["user"],
                 guest_email=submission["order_kwargs"].get("guest_email") or "",
-                order_number=self.generate_order_number(basket),
                 shipping_address=submission["shipping_address"],
                 shipping_method=submission["shipping_method"],
                 order_total=submission["order_total"],

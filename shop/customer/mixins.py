@@ -15,5 +15,5 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
         user_registered.send_robust(sender=self, request=self.request, user=user)
         if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
             self.send_registration_email(user)
-        auth_login(self.request, user, backend="oscar.apps.customer.auth_backends.EmailBackend")
+        auth_login(self.request, user, backend="shop.accounts.sign_in.EmailBackend")
         return user

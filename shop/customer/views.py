@@ -10,15 +10,19 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import generic
+from oscar.apps.customer import views as oscar_views
 from oscar.apps.customer.mixins import PageTitleMixin
+from oscar.core.loading import get_model
 
 from legal.privacy import marketing, personal_data, sessions
 from legal.privacy.forms import MarketingPreferencesForm, PasswordConfirmForm
 from shop.customer.personal_data import closure_summary
+
+Order = get_model("order", "Order")
 
 
 class MarketingPreferencesView(PageTitleMixin, generic.UpdateView):
@@ -97,3 +101,11 @@ class ProfileDeleteView(PageTitleMixin, generic.FormView):
             "Your account is closed and your personal details are erased. Thank you for reading with us.",
         )
         return redirect("/")
+
+
+class OrderLineView(oscar_views.OrderLineView):
+    """Why: Oscar looks the line up with ``.get()``, so another order's line id was a 500."""
+
+    def get_object(self, queryset=None):
+        order = get_object_or_404(Order, user=self.request.user, number=self.kwargs["order_number"])
+        return get_object_or_404(order.lines, id=self.kwargs["line_id"])

@@ -84,3 +84,35 @@ class OrderLegalAcceptance(models.Model):
 
 
 from oscar.apps.order.models import *
+
+
+class OrderNumber(models.Model):
+    """Each order number ever handed out, so that none is handed out twice (issue 10).
+
+    Numbers come from this table's own sequence, not from the basket's id: a checkout whose
+    payment was refunded before its order could be placed keeps its number for ever, and the
+    next checkout of the same basket gets a new one. A checkout's number belongs to one payment
+    attempt (the basket and exactly what it pays for), so a second press of "Pay" finds the same
+    number, and Stripe the same idempotency key; the attempt ends when its order is placed or
+    its payment refunded (``shop.order.numbers``).
+    """
+
+    number = models.BigAutoField(primary_key=True)
+    basket = models.ForeignKey(
+        "basket.Basket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempt = models.CharField(max_length=128, blank=True)
+    reserved_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basket", "attempt"],
+                condition=models.Q(ended_at__isnull=True) & ~models.Q(attempt=""),
+                name="one_open_order_number_per_payment_attempt",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.number)

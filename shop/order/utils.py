@@ -11,6 +11,7 @@ from oscar.apps.order import exceptions as order_exceptions
 from oscar.apps.order import utils
 from oscar.core.loading import get_model
 
+from shop.order import numbers
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.shipping import rules
 from shop.shipping.estimates import estimated_delivery
@@ -23,7 +24,7 @@ StockRecord = get_model("partner", "StockRecord")
 # ---------------------------------------------------------------------------------------------
 def site_url(path: str) -> str:
     """An absolute link to ``path`` on the site, for emails."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.SITE_URL + path
 
 
 def order_status_url(order) -> str:
@@ -158,3 +159,14 @@ class OrderDispatcher(utils.OrderDispatcher):
     def _send_about_order(self, order, event_code: str, context: dict) -> None:
         messages = self.dispatcher.get_messages(event_code, context)
         self.dispatch_order_messages(order, messages, event_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Order numbers
+# ---------------------------------------------------------------------------------------------
+class OrderNumberGenerator(utils.OrderNumberGenerator):
+    """Why forked: Oscar's number is 100000 + the basket's id, which a basket paid for twice (once
+    refunded) reused; ours come from shop.order.numbers and are never handed out twice."""
+
+    def order_number(self, basket):
+        return numbers.new_number(basket)

@@ -5,6 +5,7 @@ localstripe on loopback (the demo and the tests); with test or live keys, to Str
 The API version is pinned here so a library upgrade cannot change response shapes unseen.
 """
 
+import json
 from functools import lru_cache
 
 import stripe
@@ -95,9 +96,34 @@ def create_refund(
     )
 
 
-def construct_event(payload: bytes, signature_header: str) -> stripe.Event:
-    """A webhook event whose signature matches our endpoint secret, or SignatureVerificationError."""
-    return stripe.Webhook.construct_event(payload, signature_header, settings.STRIPE_WEBHOOK_SECRET)
+class NotAnEvent(ValueError):
+    """A webhook body signed with our secret that is not a Stripe event."""
+
+
+def construct_event(payload: bytes, signature_header: str) -> dict:
+    """The webhook event as JSON, once its signature matches our endpoint secret.
+
+    Raises SignatureVerificationError for a missing or wrong signature, and NotAnEvent for a
+    signed body that is not a JSON object with a text ``id`` and ``type``: Stripe's own
+    ``construct_event`` fails with AttributeError on ``[1,2,3]`` or ``null`` (issue 10).
+    """
+    stripe.WebhookSignature.verify_header(
+        payload, signature_header, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+    )
+    try:
+        event = json.loads(payload, parse_constant=_not_json)
+    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, or nested too deep
+        raise NotAnEvent(f"The body is not JSON: {error}") from error
+    if not isinstance(event, dict) or not all(
+        isinstance(event.get(key), str) and event[key] for key in ("id", "type")
+    ):
+        raise NotAnEvent("The body is not an event with an id and a type")
+    return event
+
+
+def _not_json(constant: str):
+    # Python's json accepts NaN and Infinity; JSON (and PostgreSQL's jsonb) does not.
+    raise ValueError(f"{constant} is not JSON")
 
 
 def card_error_message(error: Exception) -> str:

@@ -6,6 +6,41 @@ from website.demo import catalogue, content
 
 Product = get_model("catalogue", "Product")
 
+# Run in every document before the page's own scripts: each violation of the
+# Content-Security-Policy reaches the console, where the guard below reads it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || 'an inline'}`
+                + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every journey fails on a Content-Security-Policy violation in any of its pages (issue 10).
+
+    Each browser context a test opens (the ``page`` fixture's, or its own) reports violations:
+    Chromium's console messages ("Refused to load...") and the document's
+    ``securitypolicyviolation`` events. A test that expects one takes it off the list."""
+    found: list[str] = []
+    new_context = browser.new_context
+
+    def note(message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            found.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", note)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield found
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
 
 @pytest.fixture
 def demo_site(transactional_db):

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "website.settings.production",
     "DJANGO_SECRET_KEY": "a-real-secret-of-sufficient-length-and-variety-7f3k9q2m8x",
     "DJANGO_ALLOWED_HOSTS": "shop.bookclub.example",
+    "SITE_URL": "https://shop.bookclub.example",
     "DATABASE_URL": "postgres://bookclub@db.internal:5432/bookclub",
     "CACHE_URL": "redis://cache.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
@@ -22,7 +23,11 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "STRIPE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "STRIPE_", "SITE_URL"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
@@ -77,3 +82,35 @@ def test_the_embedded_default_is_sqlite_and_local_memory():
 
     # The test profile keeps the default cache: local memory, nothing shared between processes.
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_an_empty_database_url_is_explained_not_a_key_error():
+    """Issue 10: DATABASE_URL="" crashed the settings with KeyError: 'ENGINE'."""
+    for value in ("", "nonsense"):
+        result = manage(
+            "check", env={"DJANGO_SETTINGS_MODULE": "website.settings.dev", "DATABASE_URL": value}
+        )
+        assert result.returncode != 0 and "KeyError" not in result.stderr
+        assert "DATABASE_URL is set but names no database" in result.stderr
+        assert "unset it to use the SQLite file" in result.stderr
+    assert "(it is empty)" in manage("check", env={"DATABASE_URL": ""}).stderr
+
+
+def test_production_requires_the_site_url_and_https():
+    """Issue 10: every link in an email is built on SITE_URL; production has no default for it."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
+    for wrong in (
+        "http://shop.bookclub.example",
+        "https://shop.bookclub.example/shop/",
+        "shop.bookclub.example",
+    ):
+        result = manage("check", env={**PRODUCTION_ENV, "SITE_URL": wrong})
+        assert result.returncode != 0 and "SITE_URL must be the site's address" in result.stderr, wrong
+    code = "from django.conf import settings as s;"
+    code += " print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL, s.OSCAR_URL_SCHEMA)"
+    result = manage(
+        "shell", "-v0", "-c", code, env={**PRODUCTION_ENV, "SITE_URL": "https://shop.bookclub.example/"}
+    )
+    assert result.stdout.split() == ["https://shop.bookclub.example"] * 2 + ["https"]

@@ -5,9 +5,12 @@ Every variable read here is listed in docs/configuration.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.contrib.messages import constants as message_constants
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -23,6 +26,28 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 # falls back to SECRET_KEY.
 BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+
+def checked_site_url(value: str, *, https_only: bool = False) -> str:
+    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    schemes = ("https",) if https_only else ("http", "https")
+    if parts is None or parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, such as {schemes[-1]}://shop.example.co.uk"
+            " (scheme, host and port if not the usual one; no path): every link in an email is built on it."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The site's public address. Every absolute link in an email (password reset, order status,
+# unsubscribe, confirmation, refunds, subscriptions) is built on it, and `migrate` keeps the
+# Django and Wagtail Site rows on it (website/sites.py). Production requires it.
+SITE_URL = checked_site_url(env("SITE_URL", default="http://127.0.0.1:8000"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 LANGUAGE_CODE = "en-gb"
@@ -63,6 +88,7 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
 ]
 
 WAGTAIL_APPS = [
@@ -130,6 +156,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + WAGTAIL_APPS + OSCAR_APPS + LO
 # ==============================================================================
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise and the page cache: static files and cached pages get the headers too.
+    "website.security.SecurityHeadersMiddleware",
+    "website.middleware.RefererMiddleware",  # before any view trusts the Referer (Oscar's do)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the session: a cached page for a cookieless visitor needs nothing below.
@@ -147,8 +176,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out credentials first
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The only password backend: it hashes once for known and unknown emails alike (permissions
+    # come with it, from Django's ModelBackend).
+    "shop.accounts.sign_in.EmailBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,6 +232,13 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 # ==============================================================================
 # SQLite file by default (the embedded profile); DATABASE_URL=postgres://... in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if "ENGINE" not in DATABASES["default"]:  # "" or a URL without a scheme django-environ knows
+    raise ImproperlyConfigured(
+        "DATABASE_URL is set but names no database"
+        + (" (it is empty)" if not env.str("DATABASE_URL", default="") else "")
+        + ": unset it to use the SQLite file db.sqlite3, or give one such as"
+        " postgres://user:password@host:5432/bookclub (docs/configuration.md)."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker write while the web process reads; the timeout absorbs
@@ -240,7 +277,7 @@ STORAGES = {
 # ==============================================================================
 # WAGTAIL
 # ==============================================================================
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL  # Wagtail's own emails to editors
 # One login for the whole site: the Wagtail admin sends anonymous visitors to ours.
 WAGTAILADMIN_LOGIN_URL = "customer:login"
 # Wagtail's database backend with a faster SQLite match (shop/search/backend.py, docs/search.md).
@@ -248,6 +285,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "shop.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars fetched from gravatar.com: editors' email hashes stay here, and the admin's
+# Content-Security-Policy loads images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # ==============================================================================
 # OSCAR
@@ -264,6 +304,12 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Bookclub <hello@bookclub.test>")
 OSCAR_RECENTLY_VIEWED_PRODUCTS = 0  # a cookie on every product view stops shared caching
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Readers' reviews are not part of the shop: no page of ours shows or asks for them, and Oscar's
+# review pages rendered our book page without what it needs (500s the fuzz test found). Hidden,
+# Oscar serves none of their addresses and its templates drop their links.
+OSCAR_HIDDEN_FEATURES = ["reviews"]
+# Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
+OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
 for _section in OSCAR_DASHBOARD_NAVIGATION:
     if "children" in _section:
@@ -356,9 +402,48 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts count under the email as sign-in compares it: any case, no surrounding spaces.
+AXES_USERNAME_CALLABLE = "shop.accounts.sign_in.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"  # a page that explains, with status 429
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN on themselves
+
+# Content-Security-Policy (django-csp, website/security.py). The site runs no inline script or
+# style and loads nothing from elsewhere: everything is a file under /static/. The checkout
+# pages add Stripe.js's sources from STRIPE_JS_URL. docs/configuration.md explains each line.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the stylesheet's small SVG icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# The staff tools (Wagtail's admin, Oscar's dashboard, Django's admin) run their frameworks' own
+# templates, which carry inline scripts, event-handler attributes and styles; they still load
+# nothing from another site, and only this site may frame them (Wagtail's preview).
+STAFF_TOOL_PREFIXES = ["/cms/", "/dashboard/", "/django-admin/"]
+STAFF_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # ==============================================================================
 # LOGGING

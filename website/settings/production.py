@@ -5,11 +5,14 @@ when the variables below are given real values (tests/website/test_settings.py p
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, checked_site_url, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# No default: a password-reset link must never name another site's domain (issue 10).
+SITE_URL = WAGTAILADMIN_BASE_URL = checked_site_url(env("SITE_URL"), https_only=True)
+OSCAR_URL_SCHEMA = "https"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

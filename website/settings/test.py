@@ -24,7 +24,9 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-WAGTAILADMIN_BASE_URL = "http://testserver"
+# The test client's host: links in emails open in the tests as they would on the site.
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
+OSCAR_URL_SCHEMA = "http"
 # The localstripe session fixture sets these to its own port.
 STRIPE_API_BASE = "http://127.0.0.1:1"
 STRIPE_JS_URL = "http://127.0.0.1:1/js.stripe.com/v3/"

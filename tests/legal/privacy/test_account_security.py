@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
@@ -127,3 +128,61 @@ def test_R_A1_sessions_from_before_the_epoch_field_stay_valid():
     assert reader.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(reader)
     reader.session_epoch = 1
     assert reader.get_session_auth_hash() != AbstractBaseUser._get_session_auth_hash(reader)
+
+
+def test_R_A1_a_locked_email_stays_locked_whatever_its_letter_case_or_spaces(client):
+    """Issue 10: after five wrong passwords, READER@... (or " reader@... ") with the right password
+    from another address signed in and cleared the lock."""
+    from axes.models import AccessAttempt
+
+    UserFactory(email="reader@bookclub.test")
+    for typed in [
+        "reader@bookclub.test",
+        "Reader@bookclub.test",
+        "READER@BOOKCLUB.TEST",
+        " reader@bookclub.test",
+    ] + ["reader@bookclub.test"]:
+        sign_in(client, typed, "wrong-password", ip="203.0.113.5")
+
+    for typed in [
+        "READER@bookclub.test",
+        " reader@bookclub.test ",
+        "Reader@Bookclub.Test",
+        "reader@bookclub.test",
+    ]:
+        elsewhere = Client()
+        response = sign_in(elsewhere, typed, ip="198.51.100.9")
+        assert response.status_code == 429, typed
+        assert not is_signed_in(elsewhere)
+    assert AccessAttempt.objects.filter(username="reader@bookclub.test").exists()  # the lock was not cleared
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test profile's hasher, counting each time a password is hashed."""
+
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+def test_R_A1_an_unknown_email_costs_the_same_hashing_as_a_known_one(client, settings):
+    """Issue 10: a registered email took two hashings (Oscar's backend, then Django's), an unknown
+    one none from Oscar's, so the time taken told which emails are registered."""
+    settings.PASSWORD_HASHERS = ["tests.legal.privacy.test_account_security.CountingHasher"]
+    UserFactory(email="reader@bookclub.test")
+    attempts = {
+        "known, wrong password": ("reader@bookclub.test", "wrong-password"),
+        "known in capitals, wrong password": ("READER@bookclub.test", "wrong-password"),
+        "unknown": ("nobody@bookclub.test", "wrong-password"),
+        "unknown, the reader's password": ("nobody@bookclub.test", PASSWORD),
+    }
+    hashings = {}
+    for number, (name, (email, password)) in enumerate(attempts.items()):
+        CountingHasher.calls = 0
+        assert sign_in(Client(), email, password, ip=f"192.0.2.{number + 1}").status_code == 200
+        hashings[name] = CountingHasher.calls
+    assert set(hashings.values()) == {1}, hashings
+    CountingHasher.calls = 0
+    assert sign_in(client, "reader@bookclub.test").status_code == 302 and CountingHasher.calls == 1

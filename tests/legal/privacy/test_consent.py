@@ -180,3 +180,11 @@ def test_R_A4_footer_links_to_the_cookie_settings(client):
 
 def test_R_A4_analytics_beacon_answers_without_content(client):
     assert client.post(reverse("cookie-beacon"), b"{}", content_type="application/json").status_code == 204
+
+
+@pytest.mark.parametrize("url_name", ["cookie-consent", "cookie-preferences"])
+@pytest.mark.parametrize("origin", ["http://[", "https://[::1", "http://]x["])
+def test_R_A4_an_origin_that_is_not_a_url_is_refused_not_a_500(url_name, origin):
+    """Issue 10: ``Origin: http://[`` made urlsplit raise ValueError (Invalid IPv6 URL)."""
+    response = Client().post(reverse(url_name), {"choice": "all"}, headers={"Origin": origin})
+    assert response.status_code == 403 and not ConsentRecord.objects.exists()

@@ -35,3 +35,29 @@ def test_R_D2_an_order_going_abroad_shows_the_duties_notice(client, db):
     paperback = BookFactory()
     order = place_order(make_basket(paperback, owner=UserFactory()), address=shipping_address("US"))
     assert "Import duties and taxes" in order_page_text(client, order)
+
+
+def test_a_line_of_another_order_is_not_found_not_a_500(client, db):
+    """Issue 10: /accounts/orders/<own order>/<another order's line>/ raised Line.DoesNotExist."""
+    install_default_rules()
+    reader = UserFactory()
+    own = place_order(make_basket(BookFactory(), owner=reader))
+    theirs = place_order(make_basket(BookFactory(), owner=UserFactory()))
+    client.force_login(reader)
+
+    def line_page(order, line):
+        return client.get(
+            reverse("customer:order-line", kwargs={"order_number": order.number, "line_id": line.pk})
+        )
+
+    assert line_page(own, theirs.lines.get()).status_code == 404
+    assert line_page(theirs, theirs.lines.get()).status_code == 404
+    assert (
+        client.post(
+            reverse(
+                "customer:order-line", kwargs={"order_number": own.number, "line_id": theirs.lines.get().pk}
+            ),
+            {"action": "reorder"},
+        ).status_code
+        == 404
+    )

@@ -160,3 +160,67 @@ def test_R_P2_an_automatic_refund_that_did_not_go_through_is_retried(localstripe
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED and refund.stripe_refund_id.startswith("re_")
     assert len(mail.outbox) == 1 and "A Sold Out Book" in mail.outbox[0].body
+
+
+def signed_body(settings, body: str) -> dict:
+    """A raw body signed with our endpoint's secret, as only Stripe (or we) can sign one."""
+    timestamp = int(time.time())
+    key = settings.STRIPE_WEBHOOK_SECRET.encode()
+    signature = hmac.new(key, f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "data": body,
+        "content_type": "application/json",
+        "HTTP_STRIPE_SIGNATURE": f"t={timestamp},v1={signature}",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[1,2,3]",
+        "null",
+        '"evt_1"',
+        "42",
+        "{}",
+        '{"type": "payment_intent.succeeded", "data": {"object": {"id": "pi_1"}}}',  # no id
+        '{"id": "evt_1", "data": {"object": {"id": "pi_1"}}}',  # no type
+        '{"id": 7, "type": "payment_intent.succeeded"}',
+        '{"id": ["evt_1"], "type": "payment_intent.succeeded"}',
+        '{"id": "evt_1", "type": {"a": 1}}',
+        '{"id": "' + "e" * 300 + '", "type": "payment_intent.succeeded"}',
+        '{"id": "evt_1", "type": "payment_intent.succeeded", "x": NaN}',
+        '{"id": "evt_\\u0000", "type": "payment_intent.succeeded"}',
+        "{not json",
+    ],
+)
+def test_R_P2_a_signed_body_that_is_not_an_event_is_refused_not_a_500(client, settings, body):
+    """Issue 10: signed [1,2,3], null or an event without an id raised AttributeError."""
+    response = post_event(client, signed_body(settings, body))
+    assert response.status_code == 400 and not StripeEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data", ['"pi_1"', "null", "[1]", '{"object": "pi_1"}', '{"object": {"id": 5}}', '"x"']
+)
+def test_R_P2_a_signed_event_whose_object_is_not_an_object_is_stored_as_about_nothing_we_know(
+    client, settings, data
+):
+    """Issue 10: ``data.object`` a string raised AttributeError; the event is Stripe's to record."""
+    body = '{"id": "evt_odd", "object": "event", "type": "payment_intent.succeeded", "data": ' + data + "}"
+    response = post_event(client, signed_body(settings, body))
+    stored = StripeEvent.objects.get(stripe_id="evt_odd")
+    assert response.status_code == 200
+    assert stored.object_id == "" and stored.processed_at and stored.outcome == "unknown object"
+
+
+def test_R_P2_unsigned_junk_is_refused(client):
+    for body in ["[1,2,3]", "null", "", "\x00", '{"id": "evt_1", "type": "payment_intent.succeeded"}']:
+        for signature in ["", "t=1,v1=00", "t=x", "garbage", "t=1e99,v1=", ",,,="]:
+            response = client.post(
+                reverse("stripe-webhook"),
+                data=body,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=signature,
+            )
+            assert response.status_code == 400, (body, signature)
+    assert not StripeEvent.objects.exists()
