@@ -5,8 +5,8 @@ A selection is a Wagtail page, so it has Wagtail's revisions, previews and sched
 an editor prepares next month's picks as a draft and schedules them to go live. The picks in the
 database are always those of the *live* revision (Wagtail writes a page's inline rows only when
 a revision is published), which is what subscribers see and what the monthly run reads; once a
-live selection's month has begun it is frozen (``bookclub.selection_rules``): Wagtail shows it
-locked, and the hooks in ``bookclub.wagtail_hooks`` refuse unpublishing, moving and deleting it.
+live selection's month has begun it is frozen (``bookclub.selection_rules``): the hooks in
+``bookclub.wagtail_hooks`` refuse saving, publishing, unpublishing, moving and deleting it.
 """
 
 import logging
@@ -17,7 +17,6 @@ from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
-from wagtail.locks import BaseLock
 from wagtail.log_actions import log
 from wagtail.models import Orderable, Page
 
@@ -102,22 +101,6 @@ class PlanPage(Page):
         )
 
 
-class FrozenSelectionLock(BaseLock):
-    """Wagtail's lock, shown on a frozen selection: nobody edits what a month is made of."""
-
-    def for_user(self, user):
-        return True
-
-    def get_message(self, user):
-        return selection_rules.frozen_message(self.object, "edited")
-
-    def get_locked_by(self, user):
-        return "Frozen"
-
-    def get_description(self, user):
-        return "Its month has begun: members' orders are made from it"
-
-
 class MonthlySelectionPage(Page):
     """The titles of one plan for one month, chosen by an editor, in order (R-S2).
 
@@ -166,12 +149,6 @@ class MonthlySelectionPage(Page):
     @cached_property
     def is_frozen(self) -> bool:
         return selection_rules.is_frozen(self)
-
-    def get_lock(self):
-        # Before Wagtail's own locks: a frozen selection stays locked whatever else is pending.
-        if self.is_frozen:
-            return FrozenSelectionLock(self)
-        return super().get_lock()
 
     def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None, **kwargs):
         """Publish as Wagtail does, except over a frozen selection: a revision scheduled to go live

@@ -2,9 +2,10 @@
 home-page panel, and the refusals that keep a frozen selection as the month's orders saw it.
 
 A selection is frozen once it is live and its month has begun (``selection_rules.is_frozen``).
-Wagtail then shows it locked (``MonthlySelectionPage.get_lock``); these hooks refuse what the lock
-does not cover: unpublishing, moving and deleting it (or a page holding it), the same through the
-page listing's bulk actions, and copying (a copy would be a second selection of the same month).
+Its edit page then says so and offers no action; these hooks refuse, with the reason, saving or
+publishing it, unpublishing, moving or deleting it (or a page holding it), the same through the
+page listing's bulk actions, and copying (a copy would be a second selection of the same month);
+``MonthlySelectionPage.publish`` calls off a scheduled change that would go live too late.
 """
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.models import Page
 
 from bookclub import selection_rules
@@ -75,12 +77,30 @@ def _refusal_for(page, doing: str) -> str | None:
     )
 
 
+class FrozenMenuItem(ActionMenuItem):
+    """The edit page's only action on a frozen selection: a disabled button saying why."""
+
+    name = "action-frozen"
+    label = "Frozen: its month has begun"
+    icon_name = "lock"
+    template_name = "bookclub/admin/frozen_action.html"
+
+
+@hooks.register("construct_page_action_menu")
+def no_actions_on_a_frozen_selection(menu_items, request, context):
+    page = context.get("page")
+    if context.get("view") != "create" and isinstance(page, MonthlySelectionPage) and page.is_frozen:
+        menu_items[:] = [FrozenMenuItem(order=0)]
+
+
 @hooks.register("before_edit_page")
 def refuse_saving_a_frozen_selection(request, page):
-    # The lock already hides Save and Publish; this answers a form sent anyway.
-    if request.method == "POST" and isinstance(page, MonthlySelectionPage) and page.is_frozen:
+    if not (isinstance(page, MonthlySelectionPage) and page.is_frozen):
+        return None
+    if request.method == "POST":
         messages.error(request, selection_rules.frozen_message(page, "edited or published again"))
         return redirect("wagtailadmin_pages:edit", page.pk)
+    messages.warning(request, selection_rules.frozen_message(page, "edited"))
     return None
 
 

@@ -6,15 +6,20 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 
-def selection_form(month: str = "", products=(), *, action: str = "publish", **fields) -> dict:
-    """POST data of a monthly selection's form; ``action`` is "publish" (or schedule) or "save"."""
+def selection_form(month: str = "", products=(), *, action: str = "publish", remove=(), **fields) -> dict:
+    """POST data of a monthly selection's form; ``action`` is "publish" (or schedule) or "save".
+    ``remove``: saved picks the editor deletes (every saved pick is sent, as the browser does)."""
+    removed = [
+        {"id": pick.pk, "product": pick.product_id, "note": pick.note, "DELETE": "1"} for pick in remove
+    ]
+    added = [{"product": product.pk, "note": "A fine book"} for product in products]
     data = nested_form_data(
         {
             "title": fields.pop("title", ""),
             "slug": fields.pop("slug", ""),
             "month": month,
             "introduction": fields.pop("introduction", ""),
-            "picks": inline_formset([{"product": product.pk, "note": "A fine book"} for product in products]),
+            "picks": inline_formset(removed + added, initial=len(removed)),
             "comments": inline_formset([]),
             **fields,
         }
