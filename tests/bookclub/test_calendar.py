@@ -62,7 +62,12 @@ def test_R_S2_calendar_shows_each_months_state_for_every_plan_that_needs_picks(c
     shown, rows = editorial_calendar.calendar()
 
     assert shown[0] == MARCH and len(shown) == 7  # this month and the next six
-    assert [row.plan.name for row in rows] == ["Ready Reader", "Behind Schedule", "Late Starter", "No Page Yet"]
+    assert [row.plan.name for row in rows] == [
+        "Ready Reader",
+        "Behind Schedule",
+        "Late Starter",
+        "No Page Yet",
+    ]
     ready = slots_of(rows, club["ready"])
     assert [ready[month].state for month in (MARCH, APRIL, MAY, JUNE)] == [
         State.LIVE,
@@ -116,7 +121,9 @@ def test_R_S2_R_U1_editor_reads_the_calendar_with_links_to_add_and_edit(client, 
     assert "Overdue" in page and "Due by 1 April" in page
     assert "Behind Schedule, March 2027</strong>: missing; the run date, 1 March, has passed" in page
     behind_page = club["behind"].page
-    assert reverse("wagtailadmin_pages:add", args=("bookclub", "monthlyselectionpage", behind_page.pk)) in page
+    assert (
+        reverse("wagtailadmin_pages:add", args=("bookclub", "monthlyselectionpage", behind_page.pk)) in page
+    )
     assert "Add its plan page first" in page  # No Page Yet
     assert "Quietly Closed" not in page
 
