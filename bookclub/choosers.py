@@ -103,20 +103,30 @@ class BookListingMixin:
     @property
     def columns(self):
         return [
-            CoverColumn("cover", label="Cover", accessor=lambda product: product, width="4rem"),
+            CoverColumn(
+                "cover",
+                label="Cover",
+                accessor=lambda product: product,
+                classname="bookclub-chooser__cover-cell",
+            ),
             TitleColumn(
                 "title",
                 label="Title",
                 accessor="title",
+                classname="bookclub-chooser__title",
                 get_url=lambda product: self.append_preserved_url_parameters(
                     reverse(self.chosen_url_name, args=(quote(product.pk),))
                 ),
                 link_attrs={"data-chooser-modal-choice": True},
             ),
-            Column("author", label="Author", accessor="work.author_names"),
+            Column(
+                "author", label="Author", accessor="work.author_names", classname="bookclub-chooser__author"
+            ),
             Column("format", label="Format", accessor="product_class.name"),
-            Column("isbn", label="ISBN", accessor="upc"),
-            AvailabilityColumn("availability", label="Availability"),
+            Column("isbn", label="ISBN", accessor="upc", classname="bookclub-chooser__isbn"),
+            AvailabilityColumn(
+                "availability", label="Availability", classname="bookclub-chooser__availability"
+            ),
         ]
 
 

@@ -69,6 +69,8 @@ class MonthlySelectionForm(WagtailAdminPageForm):
             if name in self.fields:
                 self.fields[name].required = False
                 self.fields[name].help_text = help_text
+        if "title" in self.fields:
+            self.fields["title"].widget.attrs["placeholder"] = "Title (optional)"
         if self.instance.pk:
             self.fields["month"].disabled = True
         elif not self.is_bound and self.plan is not None:

@@ -48,11 +48,11 @@ INDEX = {
 # sku -> (introduction, how it works or "" for the club's standard words for the kind)
 PLAN_PAGES = {
     "PLAN-SEASON-3": (
-        "Three months of the two paperbacks our editors argued hardest for. Pay once, then watch the post.",
+        "Six books over one season, chosen by people who read everything first.",
         "",
     ),
     "PLAN-HALF-YEAR-6": (
-        "Six months, twelve paperbacks, one payment: the plan members most often give as a present.",
+        "Twelve books between now and the other side of the year, and nothing to pay after today.",
         "<p>Pay for the six months when you join; your first two paperbacks leave our warehouse this "
         "month and two more follow on the first of every month after.</p><p>Buying it as a gift? Use "
         "the recipient's address as the delivery address. The plan renews for another six months "
@@ -60,36 +60,36 @@ PLAN_PAGES = {
         "three days before.</p>",
     ),
     "PLAN-READING-YEAR-12": (
-        "A whole year of the editors' picks, two paperbacks a month, at the lowest monthly price we offer.",
+        "For readers who know they will be back every month: a year of parcels at the club's best price.",
         "",
     ),
     "PLAN-PAPERBACK-POST": (
-        "Two new paperbacks through your letterbox every month, paid for once they have arrived.",
+        "The club's most popular plan: a parcel on the doormat at the start of every month.",
         "<ul><li>Your first parcel goes out this month: half price if this is your first pay-monthly "
         "plan with us.</li><li>Each parcel comes with an invoice, due within 14 days of delivery.</li>"
         "<li>Skip a month or cancel future months in My Account whenever you like.</li></ul>",
     ),
     "PLAN-ONE-GOOD-BOOK": (
-        "One paperback a month: the single book the editors would press into your hands.",
+        "For a full shelf and not much time: one carefully chosen book a month, and no more.",
         "",
     ),
     "PLAN-BEDSIDE-STACK": (
-        "Three paperbacks a month for readers who finish one book and open the next the same night.",
+        "A tall pile for fast readers: whatever you finish, another is already waiting.",
         "",
     ),
     "PLAN-EREADER-MONTHLY": (
-        "The editors' picks as eBooks on the first of every month, and you decide how many.",
+        "The club on your e-reader: no parcels, no postage, as many of the month's titles as you like.",
         "<p>Choose between two and six titles a month; three unless you say otherwise. The editors "
         "list the month's six in the order they would read them, and you get the first ones, as many "
         "as you chose.</p><p>Change the number for a month until 23:59 on the last day of the month "
         "before. Your card is charged on the 1st, the moment the titles reach your eBookshelf.</p>",
     ),
     "PLAN-POCKET-EBOOKS": (
-        "A small, steady supply of eBooks for the commute, the queue and the waiting room.",
+        "A little reading that travels with you, wherever the day goes.",
         "",
     ),
     "PLAN-NIGHT-OWL": (
-        "Up to ten eBooks a month for readers who get through a book a night.",
+        "For the reader whose lamp is still on at one in the morning.",
         "",
     ),
 }
@@ -129,8 +129,9 @@ def _seed(*parts) -> int:
     return zlib.crc32("|".join(str(part) for part in parts).encode())
 
 
-def _note(product, author: str, plan_sku: str, month: date) -> str:
-    note = NOTES[_seed(plan_sku, month, product.pk) % len(NOTES)]
+def _note(position: int, author: str, plan_sku: str, month: date) -> str:
+    """The editors' note on the pick at ``position``: a different one for each pick of a month."""
+    note = NOTES[(_seed(plan_sku, month) + position) % len(NOTES)]
     return note.format(author=author or "The author")
 
 
@@ -204,9 +205,9 @@ def _add_selection(plan_page: PlanPage, plan: Plan, sku: str, month: date, picks
         last_published_at=published if live else None,
     )
     page.plan = plan
-    for product in picks:
+    for position, product in enumerate(picks):
         page.picks.add(
-            SelectionPick(product=product, note=_note(product, product.work.author_names, sku, month))
+            SelectionPick(product=product, note=_note(position, product.work.author_names, sku, month))
         )
     plan_page.add_child(instance=page)
     if scheduled:
