@@ -213,3 +213,44 @@ def test_R_S2_the_rules_in_words_for_each_kind_of_plan():
     ]
     assert selection_rules.check_picks(prepaid, datetime.date(2027, 4, 1), [], complete=False) == []
     assert selection_rules.dispatch_date(datetime.date(2027, 4, 19)) == datetime.date(2027, 4, 1)
+
+
+def test_R_S2_the_plan_is_never_a_field_of_the_selection_form(client, editor):
+    page = plan_page(make_plan(books_per_month=1))
+    form = text(client.get(add_url(page)))
+    assert 'name="plan"' not in form
+
+
+def test_R_S2_a_plan_page_offers_only_plans_without_a_page_and_keeps_its_plan(client, editor):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import rich_text
+
+    from bookclub.models import PlanPage
+    from tests.factories.bookclub import plans_index
+
+    taken = make_plan(title="Already Paged")
+    plan_page(taken)
+    free = make_plan(title="Still Pageless")
+    add = reverse("wagtailadmin_pages:add", args=("bookclub", "planpage", plans_index().pk))
+    form = text(client.get(add))
+    assert "Still Pageless" in form and "Already Paged" not in form
+
+    response = client.post(
+        add,
+        {
+            "title": "Still Pageless",
+            "slug": "still-pageless",
+            "plan": free.pk,
+            "introduction": "A new plan.",
+            "how_it_works": rich_text(""),
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "1000",
+            "action-publish": "action-publish",
+        },
+    )
+    assert response.status_code == 302, form_errors(response)
+    created = PlanPage.objects.get(plan=free)
+    edit = text(client.get(edit_url(created)))
+    assert 'name="plan"' in edit and "disabled" in edit.split('name="plan"')[1].split(">")[0]
