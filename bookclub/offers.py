@@ -39,9 +39,12 @@ KIND_HEADINGS = {
 KIND_ORDER = [Plan.Kind.PAY_MONTHLY, Plan.Kind.PREPAID, Plan.Kind.EBOOK]
 
 
+def _word(number: int) -> str:
+    return NUMBER_WORDS[number] if number < len(NUMBER_WORDS) else str(number)
+
+
 def _count(number: int, noun: str) -> str:
-    word = NUMBER_WORDS[number] if number < len(NUMBER_WORDS) else str(number)
-    return f"{word} {noun}{'' if number == 1 else 's'}"
+    return f"{_word(number)} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,7 @@ def offer_for(plan: Plan, *, request=None) -> PlanOffer:
         gets = f"{_count(plan.books_per_month, 'paperback')} a month"
     else:
         suffix = "per title"
-        gets = (
-            f"{NUMBER_WORDS[plan.min_titles] if plan.min_titles < 11 else plan.min_titles} to "
-            f"{_count(plan.max_titles, 'eBook')} a month, as you choose"
-        )
+        gets = f"{_word(plan.min_titles)} to {_count(plan.max_titles, 'eBook')} a month, as you choose"
         if price is not None:
             works_out = (
                 f"usually {_money(price * plan.default_titles)} a month ({plan.default_titles} titles)"

@@ -43,7 +43,7 @@ class PlansIndexPage(Page):
         verbose_name = "plans index page"
 
     def get_context(self, request, *args, **kwargs):
-        from bookclub import offers
+        from bookclub import offers  # it reads the models this module helps define
 
         context = super().get_context(request, *args, **kwargs)
         context["groups"] = offers.open_offers_by_kind(request=request)
@@ -74,7 +74,7 @@ class PlanPage(Page):
         verbose_name = "plan page"
 
     def get_context(self, request, *args, **kwargs):
-        from bookclub import offers, selections
+        from bookclub import offers, selections  # they read the models this module helps define
 
         context = super().get_context(request, *args, **kwargs)
         plan = offers.plan_with_price(self.plan_id)
@@ -171,7 +171,7 @@ class MonthlySelectionPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from bookclub import selections
+        from bookclub import selections  # it reads the models this module helps define
 
         context = super().get_context(request, *args, **kwargs)
         if getattr(request, "is_preview", False):

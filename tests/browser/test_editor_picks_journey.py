@@ -63,6 +63,13 @@ def screenshot_both_widths(page, path_stem, output_dir, *, full_page=True):
     page.set_viewport_size(WIDE)
 
 
+def no_sideways_scroll(page) -> bool:
+    page.set_viewport_size(NARROW)
+    fits = page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    page.set_viewport_size(WIDE)
+    return fits
+
+
 def choose_by_author(page, product, author: str, output_dir=None):
     """Open the new pick's chooser, search the author's name, choose the paperback."""
     page.get_by_role("button", name="Choose a book").click()  # the new pick's: chosen ones hide theirs
@@ -159,12 +166,12 @@ def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_re
     expect(tab.get_by_role("heading", level=1)).to_have_text("Our plans")
     expect(tab.get_by_role("heading", name="Pay-monthly paperbacks")).to_be_visible()
     screenshot_both_widths(tab, "5-plans-index", output_dir)
+    assert no_sideways_scroll(tab)
     tab.get_by_role("link", name="The Bedside Stack", exact=True).click()
     expect(tab.get_by_role("heading", name=f"This month: {this_month:%B %Y}")).to_be_visible()
     for pick in selections.picks_for(plan, this_month):
         expect(tab.get_by_role("heading", name=pick.product.title, exact=True).first).to_be_visible()
     expect(tab.get_by_text(f"The editors have not announced {next_month:%B}'s titles yet.")).to_be_visible()
     screenshot_both_widths(tab, "6-plan-page", output_dir)
-    tab.set_viewport_size(NARROW)
-    assert tab.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert no_sideways_scroll(tab)
     reader.close()
