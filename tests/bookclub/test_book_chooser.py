@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from bookclub.models import Plan
 from tests.bookclub.editing import add_url, text
-from tests.factories import AuthorFactory, UserFactory, make_book
+from tests.factories import AuthorFactory, make_book
 from tests.factories.bookclub import make_plan, plan_page
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +19,6 @@ ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
 CHOOSE = reverse("book_chooser:choose")
 RESULTS = reverse("book_chooser:choose_results")
-
-
-@pytest.fixture
-def editor(client):
-    person = UserFactory(editor=True)
-    client.force_login(person)
-    return person
 
 
 @pytest.fixture

@@ -30,13 +30,6 @@ def mid_march():
 
 
 @pytest.fixture
-def editor(client):
-    person = UserFactory(editor=True)
-    client.force_login(person)
-    return person
-
-
-@pytest.fixture
 def club():
     """A plan's page with March live (frozen), April live (future) and May a draft."""
     plan = make_plan(title="One Good Book", books_per_month=1)

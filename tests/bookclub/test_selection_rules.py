@@ -10,7 +10,7 @@ from bookclub import selection_rules
 from bookclub.models import MonthlySelectionPage, Plan
 from tests.bookclub.conftest import london
 from tests.bookclub.editing import add_url, edit_url, form_errors, selection_form, text
-from tests.factories import BookFactory, UserFactory, make_book
+from tests.factories import BookFactory, make_book
 from tests.factories.bookclub import make_plan, plan_page, selection
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,6 @@ TODAY = london(2027, 3, 10, 11, 0)
 def march_2027():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def editor(client):
-    person = UserFactory(editor=True)
-    client.force_login(person)
-    return person
 
 
 def paperbacks(count: int, **fields):
