@@ -94,7 +94,7 @@ class BookListingMixin:
     """The columns and filters of the chooser's list of books."""
 
     filter_form_class = BookFilterForm
-    ordering = ["title", "product_class__name", "id"]
+    ordering = ["-publication_date", "-id"]  # newest first, along the catalogue's own index
     per_page = 10
 
     def get_object_list(self):
@@ -140,7 +140,10 @@ class BookChooseResultsView(BookListingMixin, ChooseResultsView):
 
 class BookChosenView(ChosenView):
     def get_object(self, pk):
-        return books().get(pk=pk)
+        try:
+            return books().get(pk=int(pk))
+        except ValueError as not_a_number:  # a mistyped address: "not found", not an error page
+            raise Product.DoesNotExist from not_a_number
 
     def get_display_title(self, instance):
         return book_label(instance)

@@ -96,3 +96,8 @@ def test_R_U1_a_product_that_is_not_a_book_cannot_be_chosen(client, editor):
     assert client.get(reverse("book_chooser:chosen", args=(plan.product_id,))).status_code == 404
     gift = Product.objects.create(title="Canvas tote", product_class=ProductClass.objects.get(slug="gift"))
     assert client.get(reverse("book_chooser:chosen", args=(gift.pk,))).status_code == 404
+
+
+def test_a_mistyped_choice_is_not_found_rather_than_an_error(client, editor):
+    assert client.get(reverse("book_chooser:chosen", args=("not-a-number",))).status_code == 404
+    assert client.get(RESULTS, {"format": "audiobook", "q": "x" * 500}).status_code == 200
