@@ -119,14 +119,14 @@ class BookListingMixin:
                 ),
                 link_attrs={"data-chooser-modal-choice": True},
             ),
+            Column("format", label="Format", accessor="product_class.name"),
             Column(
                 "author", label="Author", accessor="work.author_names", classname="bookclub-chooser__author"
             ),
-            Column("format", label="Format", accessor="product_class.name"),
-            Column("isbn", label="ISBN", accessor="upc", classname="bookclub-chooser__isbn"),
             AvailabilityColumn(
                 "availability", label="Availability", classname="bookclub-chooser__availability"
             ),
+            Column("isbn", label="ISBN", accessor="upc", classname="bookclub-chooser__isbn"),
         ]
 
 

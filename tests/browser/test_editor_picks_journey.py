@@ -27,7 +27,8 @@ WIDE = {"width": 1280, "height": 900}
 @pytest.fixture
 def club_site(transactional_db):
     """The demo's catalogue, pages, plans and a year of selections, visible to the live server."""
-    catalogue.seed_books(60, covers=8, today=timezone.localdate())
+    # Typeset covers: the live server does not serve uploaded files, so cover images would show broken.
+    catalogue.seed_books(60, covers=0, today=timezone.localdate())
     plans.seed_plans()
     content.seed_pages(featured_product_ids=[])
     club.seed_club_pages()
@@ -59,6 +60,7 @@ def three_paperbacks_by_different_authors(month: datetime.date) -> list:
 def screenshot_both_widths(page, path_stem, output_dir, *, full_page=True):
     page.screenshot(path=output_dir / f"{path_stem}-1280.png", full_page=full_page)
     page.set_viewport_size(NARROW)
+    page.wait_for_timeout(500)  # let the admin's sidebar settle into its narrow layout
     page.screenshot(path=output_dir / f"{path_stem}-390.png", full_page=full_page)
     page.set_viewport_size(WIDE)
 
