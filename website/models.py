@@ -58,7 +58,7 @@ class HomePage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("hero_text")]
     max_count = 1
-    subpage_types = ["website.StandardPage", "website.SectionPage"]
+    subpage_types = ["website.StandardPage", "website.SectionPage", "bookclub.PlansIndexPage"]
 
     def get_context(self, request, *args, **kwargs):
         from shop.catalogue import listing  # catalogue models load after ours

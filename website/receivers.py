@@ -19,6 +19,8 @@ CATALOGUE_MODELS = [
     ("shipping", "WeightBased"),
     ("shipping", "WeightBand"),
     ("address", "Country"),
+    # Plans: a plan closed to new members or withdrawn changes its page and the plans index.
+    ("bookclub", "Plan"),
 ]
 
 

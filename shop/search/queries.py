@@ -100,6 +100,19 @@ def books(terms: list[str], *, sort: str = BEST_MATCH) -> QuerySet:
     return found.annotate(title_rank=_title_first(terms)).order_by("title_rank", "-publication_date", "-id")
 
 
+def products_matching(queryset: QuerySet, raw: str | None) -> QuerySet:
+    """The products of ``queryset`` that a query names, in every format: the edition with that
+    ISBN when the query spells one, else those whose title, authors, series or ISBN hold every
+    word. Unordered; an empty query narrows nothing. (The editors' book chooser uses it.)"""
+    isbn = isbn_from(raw)
+    if isbn is not None:
+        return queryset.filter(upc=isbn)
+    terms = search_terms(raw)
+    if not terms:
+        return queryset
+    return queryset.filter(pk__in=_matching(Product.objects.all(), terms).values("pk"))
+
+
 def pages(terms: list[str]) -> QuerySet:
     """Live, public editorial pages that match, those with the words in their title first."""
     if not terms:

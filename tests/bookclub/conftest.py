@@ -21,3 +21,12 @@ def customer(db):
 @pytest.fixture
 def order_admin(db):
     return UserFactory(order_admin=True, email="orders@example.com")
+
+
+@pytest.fixture
+def editor(client):
+    """An editor signed in on ``client``, after any time travel the test module's autouse fixture
+    starts (a session begun at the real time would have expired by a travelled-to date)."""
+    person = UserFactory(editor=True)
+    client.force_login(person)
+    return person

@@ -3,41 +3,20 @@
 from datetime import date
 
 import pytest
-from wagtail.models import Page
 
 from bookclub import selections
-from bookclub.models import MonthlySelectionPage, PlanPage, PlansIndexPage, SelectionPick
-from tests.factories.bookclub import make_plan
+from tests.factories.bookclub import make_plan, plan_page, selection
 from tests.factories.catalogue import make_book
 
 pytestmark = pytest.mark.django_db
 
 
-def _plan_page(plan):
-    home = Page.objects.get(depth=2)
-    index = home.add_child(instance=PlansIndexPage(title="Plans", slug="plans"))
-    return index.add_child(instance=PlanPage(title=plan.name, slug="a-plan", plan=plan))
-
-
-def _selection(plan_page, month, products, *, publish):
-    page = MonthlySelectionPage(title=f"Picks for {month:%B %Y}", slug=f"picks-{month:%Y-%m}", month=month)
-    page.plan = plan_page.plan
-    for product in products:
-        page.picks.add(SelectionPick(product=product, note=f"Why {product.title}"))
-    page.live = False
-    plan_page.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
-    return MonthlySelectionPage.objects.get(pk=page.pk)
-
-
 def test_R_S2_only_a_live_selection_gives_the_month_its_picks():
     plan = make_plan()
-    plan_page = _plan_page(plan)
+    page = plan_page(plan)
     paperbacks = [make_book(ebook=False)[0] for _ in range(2)]
-    _selection(plan_page, date(2027, 1, 1), paperbacks, publish=True)
-    _selection(plan_page, date(2027, 2, 1), paperbacks[:1], publish=False)
+    selection(page, date(2027, 1, 1), paperbacks, publish=True)
+    selection(page, date(2027, 2, 1), paperbacks[:1], publish=False)
 
     january = selections.picks_for(plan, date(2027, 1, 20))
     assert [pick.product_id for pick in january] == [p.pk for p in paperbacks]
@@ -49,6 +28,26 @@ def test_R_S2_only_a_live_selection_gives_the_month_its_picks():
 
 def test_R_S2_a_live_selection_is_frozen_once_its_month_has_begun():
     plan = make_plan()
-    selection = _selection(_plan_page(plan), date(2027, 3, 1), [make_book(ebook=False)[0]], publish=True)
-    assert not selections.is_frozen(selection, today=date(2027, 2, 28))
-    assert selections.is_frozen(selection, today=date(2027, 3, 1))
+    march = selection(plan_page(plan), date(2027, 3, 1), [make_book(ebook=False)[0]], publish=True)
+    assert not selections.is_frozen(march, today=date(2027, 2, 28))
+    assert selections.is_frozen(march, today=date(2027, 3, 1))
+
+
+def test_R_S2_a_draft_is_never_frozen():
+    plan = make_plan()
+    draft = selection(plan_page(plan), date(2027, 3, 1), [make_book(ebook=False)[0]], publish=False)
+    assert not selections.is_frozen(draft, today=date(2027, 3, 15))
+
+
+def test_live_months_loads_each_month_with_its_picks_in_order():
+    plan = make_plan(books_per_month=2)
+    page = plan_page(plan)
+    books = [make_book(ebook=False)[0] for _ in range(4)]
+    selection(page, date(2027, 1, 1), books[:2])
+    selection(page, date(2027, 2, 1), books[2:])
+    entries = selections.live_months(plan, [date(2027, 2, 1), date(2027, 1, 1), date(2027, 3, 1)])
+    assert [entry.month for entry in entries] == [date(2027, 1, 1), date(2027, 2, 1)]
+    assert [[pick.product_id for pick in entry.picks] for entry in entries] == [
+        [books[0].pk, books[1].pk],
+        [books[2].pk, books[3].pk],
+    ]

@@ -82,3 +82,48 @@ def subscribe(plan: Plan, customer=None, *, fingerprint: str = "", **kwargs):
         save_card(subscription, fingerprint=fingerprint)
     lifecycle.confirm(subscription)
     return subscription
+
+
+# ---------------------------------------------------------------------------------------------
+# The editors' pages: the plans index, a plan's page, a month's selection (R-S2)
+# ---------------------------------------------------------------------------------------------
+def plans_index():
+    """The plans index page under the site's root page (made once)."""
+    from wagtail.models import Page
+
+    from bookclub.models import PlansIndexPage
+
+    index = PlansIndexPage.objects.first()
+    if index is None:
+        index = Page.objects.get(depth=2).add_child(instance=PlansIndexPage(title="Plans", slug="plans"))
+        index.save_revision().publish()
+    return index
+
+
+def plan_page(plan: Plan, **fields):
+    """A published page for ``plan`` under the plans index."""
+    from django.utils.text import slugify
+
+    from bookclub.models import PlanPage
+
+    page = PlanPage(title=plan.name, slug=slugify(plan.name), plan=plan, **fields)
+    plans_index().add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def selection(page, month: date, products, *, publish: bool = True, go_live_at=None, user=None):
+    """A monthly selection of ``products`` under a plan's page, made as Wagtail makes one: a draft,
+    then published now (``publish``) or scheduled (``go_live_at``)."""
+    from bookclub.models import MonthlySelectionPage, SelectionPick
+
+    draft = MonthlySelectionPage(title=f"{page.title}, {month:%B %Y}", month=month, live=False)
+    draft.plan = page.plan
+    for product in products:
+        draft.picks.add(SelectionPick(product=product, note=f"Why {product.title}"))
+    page.add_child(instance=draft)
+    draft.go_live_at = go_live_at
+    revision = draft.save_revision(user=user)
+    if publish or go_live_at:
+        revision.publish(user=user)
+    return MonthlySelectionPage.objects.get(pk=draft.pk)

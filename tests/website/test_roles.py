@@ -15,6 +15,8 @@ EDITOR_PAGES = [
     "/cms/images/",
     "/cms/documents/",
     "/cms/settings/website/navigationsettings/",
+    "/cms/bookclub/calendar/",  # the editorial calendar (R-S2)
+    "/cms/bookclub/books/choose/",  # the book chooser for the monthly picks (R-S2)
 ]
 ORDER_ADMIN_PAGES = [
     "/dashboard/",

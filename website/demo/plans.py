@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from oscar.core.loading import get_model
 
 from bookclub import plans
@@ -149,3 +150,16 @@ def seed_plans() -> int:
         )
         created += 1
     return created
+
+
+def plans_by_sku() -> dict[str, Plan]:
+    """The demo plans that exist, by their SKU (one query)."""
+    found = (
+        Plan.objects.filter(
+            product__stockrecords__partner__code=plans.PLAN_PARTNER_CODE,
+            product__stockrecords__partner_sku__in=[p.sku for p in PLANS],
+        )
+        .annotate(demo_sku=F("product__stockrecords__partner_sku"))
+        .select_related("product")
+    )
+    return {plan.demo_sku: plan for plan in found}

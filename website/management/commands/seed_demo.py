@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from shop.search import indexing as search_indexing
-from website.demo import catalogue, content, delivery, people, plans
+from website.demo import catalogue, club, content, delivery, people, plans
 from website.demo.books import isbn_for
 from website.demo.people import DEMO_USERS
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
         new_plans = plans.seed_plans()  # the club's plans, three of each kind
         featured = self.featured_ids()
         new_pages = content.seed_pages(featured_product_ids=featured)
+        new_club_pages, new_selections = club.seed_club_pages(today=today)  # after the home page
         new_people = people.seed_people()
         delivery.seed_delivery()  # delivery methods, zones and charges
         # Bulk inserts fire no signals: put what they made into the search index in batches.
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             "(anything already there was left as it was)."
         )
         out.write(f"Plans: {new_plans} new, {len(plans.PLANS)} in the demo.")
+        out.write(f"Club pages: {new_club_pages} new; the editors' selections: {new_selections} new.")
         if not quiet_users:
             out.write("\nDemo logins (sign in at /accounts/login/):")
             for person in DEMO_USERS:
