@@ -281,9 +281,43 @@ class SubscriptionEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state or '-'} -> {self.to_state}"
 
+    # What each action is called in the dashboard's history (bookclub.lifecycle.Action).
+    ACTION_LABELS = {
+        "join": "Joining began",
+        "abandon": "Joining not completed",
+        "confirm": "Contract formed (confirmation sent)",
+        "suspend": "Suspended",
+        "reinstate": "Suspension lifted",
+        "cancel": "Cancelled",
+        "resume": "Resumed",
+        "purge": "Details removed",
+        "end_term": "Ended with its term",
+        "renew_term": "Term renewed",
+        "set_auto_renewal": "Automatic renewal changed",
+        "skip_month": "Month skipped",
+        "restore_month": "Month restored",
+        "set_month_titles": "Month's titles changed",
+        "set_usual_titles": "Usual titles changed",
+        "set_delivery_address": "Delivery address changed",
+        "record_card": "Card saved",
+        "erase_details": "Personal details erased",
+    }
+
     @property
     def is_state_change(self) -> bool:
         return self.from_state != self.to_state
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def from_state_label(self) -> str:
+        return dict(Subscription.State.choices).get(self.from_state, self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return dict(Subscription.State.choices).get(self.to_state, self.to_state)
 
     @property
     def reason_label(self) -> str:
@@ -356,6 +390,68 @@ class DiscountClaim(models.Model):
         return f"Discount claimed {self.claimed_at:%Y-%m-%d}"
 
 
+class PlanWithdrawal(models.Model):
+    """A plan withdrawn altogether (T7.1, R-S9): the job that cancels every subscription and
+    refunds each subscriber pro rata, with its progress (``bookclub.withdrawals``)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="withdrawal")
+    reason = models.TextField(help_text="Why the plan is withdrawn (in every subscriber's history).")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    subscriber_count = models.PositiveIntegerField(
+        default=0, help_text="Running subscriptions when the withdrawal began."
+    )
+    runs = models.PositiveIntegerField(default=0, help_text="How many times the job has run.")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Withdrawal of {self.plan}"
+
+
+class SubscriptionRefund(models.Model):
+    """The pro-rata refund of one cancellation (R-S9): what was owed, how much went back to which
+    order's payment (the shop's ``payment.Refund``), or why nothing could. One per cancellation,
+    and one per subscription and withdrawal: a job run twice refunds a subscriber once."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="refunds")
+    event = models.OneToOneField(SubscriptionEvent, on_delete=models.PROTECT, related_name="refund")
+    withdrawal = models.ForeignKey(
+        PlanWithdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount_due = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Sent back to the card: at most what the order has left."
+    )
+    order_number = models.CharField(max_length=128, blank=True)
+    refund = models.OneToOneField(
+        "payment.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="subscription_refund"
+    )
+    note = models.TextField(blank=True, help_text="Why less or nothing went back, for the order admins.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["withdrawal", "subscription"],
+                condition=Q(withdrawal__isnull=False),
+                name="one_withdrawal_refund_per_subscription",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pro-rata refund of {self.amount} for subscription {self.subscription_id}"
+
+
 # ==============================================================================
 # The editors' side (Wagtail): a page per plan and a dated selection per plan and month (R-S2)
 # ==============================================================================
@@ -367,6 +463,7 @@ __all__ = [
     "MonthlySelectionPage",
     "Plan",
     "PlanPage",
+    "PlanWithdrawal",
     "PlansIndexPage",
     "SelectionPick",
     "Subscription",
@@ -374,4 +471,5 @@ __all__ = [
     "SubscriptionEmail",
     "SubscriptionEvent",
     "SubscriptionMonth",
+    "SubscriptionRefund",
 ]

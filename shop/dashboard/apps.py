@@ -17,6 +17,14 @@ SECTIONS = {
     "comms/": "communications_dashboard",
     "shipping/": "shipping_dashboard",
 }
+# Sections of apps above the shop (the book club's subscriptions), which add themselves from
+# their own ready(): the shop never imports them.
+_registered_sections: dict[str, str] = {}
+
+
+def register_section(prefix: str, app_label: str) -> None:
+    """Mount the dashboard app ``app_label`` at ``/dashboard/<prefix>`` beside Oscar's."""
+    _registered_sections[prefix] = app_label
 
 
 class DashboardConfig(apps.DashboardConfig):
@@ -27,14 +35,19 @@ class DashboardConfig(apps.DashboardConfig):
     def ready(self):
         self.index_view = get_class("dashboard.views", "IndexView")
         self.login_view = get_class("dashboard.views", "LoginView")
-        self.sections = {prefix: registry.get_app_config(label) for prefix, label in SECTIONS.items()}
         self.configure_permissions()
+
+    @staticmethod
+    def section_labels() -> dict[str, str]:
+        return SECTIONS | _registered_sections
 
     def get_urls(self):
         from django.contrib.auth import views as auth_views
 
         urls = [path("", self.index_view.as_view(), name="index")]
-        urls += [path(prefix, include(app.urls[0])) for prefix, app in self.sections.items()]
+        # Read here, not in ready(): the apps above the shop register theirs after it is ready.
+        sections = {prefix: registry.get_app_config(label) for prefix, label in self.section_labels().items()}
+        urls += [path(prefix, include(app.urls[0])) for prefix, app in sections.items()]
         urls += [
             path("login/", self.login_view.as_view(), name="login"),
             path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

@@ -146,6 +146,7 @@ LOCAL_APPS = [
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
     "bookclub.apps.BookclubConfig",
+    "bookclub.dashboard.apps.SubscriptionsDashboardConfig",  # mounted at /dashboard/subscriptions/
     "website.apps.WebsiteConfig",
 ]
 
@@ -324,6 +325,23 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
             {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
             {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},
         ]
+# Subscriptions belong to order admins too (R-U2, R-S9): their own menu, after the orders.
+_orders_menu = next(
+    index
+    for index, section in enumerate(OSCAR_DASHBOARD_NAVIGATION)
+    if any(child.get("url_name") == "dashboard:order-list" for child in section.get("children", []))
+)
+OSCAR_DASHBOARD_NAVIGATION.insert(
+    _orders_menu + 1,
+    {
+        "label": "Subscriptions",
+        "icon": "fas fa-book-open",
+        "children": [
+            {"label": "Subscriptions", "url_name": "dashboard:subscription-list"},
+            {"label": "Withdraw a plan", "url_name": "dashboard:plan-withdrawal-list"},
+        ],
+    },
+)
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {
