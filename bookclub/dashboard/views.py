@@ -52,11 +52,16 @@ class SubscriptionListView(generic.ListView):
 
 
 def _months_ahead(subscription: Subscription) -> list[dict]:
-    rows = []
-    for month in open_months(subscription):
-        charge = pricing.charge_for_month(subscription, month)
-        rows.append({"month": month, "charge": charge, "deadline": lifecycle.change_deadline(month)})
-    return rows
+    skipped = {row.month for row in subscription.months.all() if row.skipped}  # prefetched
+    return [
+        {
+            "month": month,
+            "charge": pricing.charge_for_month(subscription, month),
+            "skipped": month in skipped,
+            "deadline": lifecycle.change_deadline(month),
+        }
+        for month in open_months(subscription)
+    ]
 
 
 class SubscriptionDetailView(generic.DetailView):
