@@ -14,7 +14,7 @@ class SubscriptionsDashboardConfig(OscarDashboardConfig):
 
     def configure_permissions(self):
         DashboardPermission = get_class("dashboard.permissions", "DashboardPermission")
-        # Staff (the dashboard's door) and the order admins' permissions (website/0003).
+        # Staff (the dashboard's door) and the order admins' permissions (bookclub/0009).
         see = ["is_staff", *DashboardPermission.get("bookclub", "view_subscription")]
         act = ["is_staff", *DashboardPermission.get("bookclub", "view_subscription", "change_subscription")]
         withdraw = [
