@@ -147,7 +147,7 @@ def test_wagtail_admin_sends_visitors_to_a_staff_sign_in_page(client):
     assert response.url.startswith("/cms/login/")
     editor = UserFactory(editor=True)
     page = client.get(response.url).content.decode()
-    assert "Sign in" in page and "register" not in page.lower()
+    assert "The Bookclub: staff sign-in" in page and "register" not in page.lower()
     signed_in = client.post(response.url, {"username": editor.email, "password": "correct-horse-battery"})
     assert signed_in.status_code == 302
     assert client.get("/cms/").status_code == 200
