@@ -19,8 +19,10 @@ install: $(VENV)/.installed
 demo: install
 	bash bin/demo
 
-## make test: lint, then the whole suite on SQLite and again on PostgreSQL
-test: install lint test-sqlite test-postgres
+## make test: lint, then the whole suite on SQLite and on PostgreSQL, the two passes side by side
+## (each pytest uses one core; their outputs are printed whole, one after the other)
+test: install lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -28,10 +30,10 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 test-sqlite: install
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL DJANGO_PRIVATE_ROOT=$(CURDIR)/var/test-private-sqlite $(VENV)/bin/pytest
 
 test-postgres: install
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_PRIVATE_ROOT=$(CURDIR)/var/test-private-postgres $(VENV)/bin/pytest
 
 ## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk
 bench: install
