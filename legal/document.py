@@ -52,7 +52,8 @@ def numbered_sections(body) -> list[Section]:
             number=str(section_number),
             anchor=f"section-{section_number}",
             heading=value["heading"],
-            intro_html=mark_safe(str(value["intro"])) if value["intro"] else None,
+            # The admin saves an emptied rich text field as "<p></p>": no opening text.
+            intro_html=mark_safe(str(value["intro"])) if plain_text(value["intro"] or "") else None,
         )
         for clause_number, clause in enumerate(value["clauses"], start=1):
             section.clauses.append(
@@ -80,7 +81,7 @@ def _items(sections: list[Section]) -> list[Item]:
     items = []
     for section in sections:
         if section.number is None:
-            items.append(Item("Introduction", section.anchor, plain_text(section.intro_html)))
+            items.append(Item("Preamble", section.anchor, plain_text(section.intro_html)))
             continue
         items.append(Item(f"Section {section.number}", section.anchor, section.heading))
         if section.intro_html:
@@ -91,9 +92,25 @@ def _items(sections: list[Section]) -> list[Item]:
     return items
 
 
+# Fields of a version shown to readers above the clauses, compared like clauses (R-L1).
+READER_FIELDS = [("title", "Title", "top"), ("intro", "Introduction", "introduction")]
+
+
+def _field_items(version) -> list[Item]:
+    return [
+        Item(label, anchor, " ".join(str(getattr(version, name) or "").split()))
+        for name, label, anchor in READER_FIELDS
+    ]
+
+
 def wording(body) -> list[str]:
     """Every heading and clause of a body as plain text: equal when only markup or ids differ."""
     return [item.text for item in _items(numbered_sections(body))]
+
+
+def reader_wording(version) -> list[str]:
+    """Everything a reader sees of a version (title, introduction, body) as plain text."""
+    return [item.text for item in _field_items(version)] + wording(version.body)
 
 
 @dataclass
@@ -117,6 +134,25 @@ def _word_diff(old: str, new: str) -> SafeString:
         if j2 > j1:
             parts.append(f"<ins>{escape(' '.join(new_words[j1:j2]))}</ins>")
     return mark_safe(" ".join(parts))
+
+
+def compare_versions(old, new) -> tuple[list[Change], int]:
+    """What changed between two versions (LegalPage objects) that readers see: the title, the
+    introduction, then clause by clause; and how many of those stayed the same (R-L1)."""
+    changes, unchanged = [], 0
+    for old_item, new_item in zip(_field_items(old), _field_items(new), strict=True):
+        if old_item.text == new_item.text:
+            unchanged += bool(new_item.text)
+        elif not old_item.text:
+            changes.append(Change("added", None, new_item, mark_safe(f"<ins>{escape(new_item.text)}</ins>")))
+        elif not new_item.text:
+            changes.append(
+                Change("removed", old_item, None, mark_safe(f"<del>{escape(old_item.text)}</del>"))
+            )
+        else:
+            changes.append(Change("changed", old_item, new_item, _word_diff(old_item.text, new_item.text)))
+    body_changes, body_unchanged = compare(old.body, new.body)
+    return changes + body_changes, unchanged + body_unchanged
 
 
 def compare(old_body, new_body) -> tuple[list[Change], int]:

@@ -5,17 +5,23 @@ copy any text: it only numbers each revision at the moment it went live, so that
 the Terms is version 3 forever and its URL never changes (see docs/legal.md).
 """
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from wagtail import blocks
+from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.locks import ScheduledForPublishLock
+from wagtail.models import LockableMixin, Page
 from wagtail.search import index
+
+from legal.panels import PublishingRulesPanel
 
 # How long before a significant change takes effect subscribers must hear about it (R-L4).
 SIGNIFICANT_CHANGE_NOTICE_DAYS = 14
@@ -64,16 +70,23 @@ class LegalBodyBlock(blocks.StreamBlock):
 
 
 class LegalPageForm(WagtailAdminPageForm):
+    """Says, before anything is published, what R-L4 asks of this version (docs/legal.md)."""
+
     def clean(self):
         cleaned_data = super().clean()
-        from legal import versions
+        if self.is_deferred_validation or self.errors:
+            return cleaned_data  # a draft is only saved; nothing goes live
+        from legal import scheduling
 
-        error = versions.notice_error(
-            significant=cleaned_data.get("significant_change", False),
-            go_live_at=cleaned_data.get("go_live_at"),
-        )
-        if error:
-            self.add_error("significant_change", error)
+        candidate = copy.copy(self.instance)
+        for name in ["title", "intro", "body", "significant_change", "go_live_at"]:
+            if name in cleaned_data:
+                setattr(candidate, name, cleaned_data[name])
+        reason = scheduling.form_refusal(candidate)
+        if reason:
+            self.add_error("significant_change", reason)
+        elif scheduling.significance(candidate).significant:
+            cleaned_data["significant_change"] = True  # carried changes are announced as such
         return cleaned_data
 
 
@@ -99,6 +112,7 @@ class LegalPage(RoutablePageMixin, Page):
     body = StreamField(LegalBodyBlock(), blank=True)
 
     content_panels = Page.content_panels + [
+        PublishingRulesPanel(heading="Publishing this document"),
         FieldPanel("kind"),
         FieldPanel("intro"),
         MultiFieldPanel(
@@ -115,6 +129,24 @@ class LegalPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "legal document"
+
+    def publish(self, revision, *args, **kwargs):
+        # Every way of publishing (bulk action, workflow, publish_scheduled) passes the R-L4 check.
+        from legal import scheduling
+
+        try:
+            scheduling.check_may_go_live(revision)
+        except scheduling.MayNotGoLive as refusal:
+            raise PublishPermissionError(str(refusal)) from refusal
+        return super().publish(revision, *args, **kwargs)
+
+    def get_lock(self):
+        # A version waiting for its date does not lock the page: a fix may go live meanwhile and
+        # is carried into the waiting version (legal.scheduling.keep_schedule).
+        lock = super().get_lock()
+        if isinstance(lock, ScheduledForPublishLock):
+            return LockableMixin.get_lock(self)
+        return lock
 
     def clean(self):
         super().clean()

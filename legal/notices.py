@@ -68,7 +68,7 @@ def notice_context(revision: Revision) -> dict:
     current = versions.version_in_force(page.kind)
     changes = []
     if current and current.pk != revision.pk:
-        changes, _unchanged = document.compare(current.as_object().body, new_text.body)
+        changes, _unchanged = document.compare_versions(current.as_object(), new_text)
     return {
         "document": new_text,
         "page_url": page.full_url,

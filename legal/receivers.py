@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 from wagtail.models import Revision
 from wagtail.signals import page_published
 
-from legal import notices, versions
+from legal import notices, scheduling, versions
 from legal.models import LegalPage
 
 
@@ -12,6 +12,7 @@ def version_published(sender, instance, revision, **kwargs):
     # Wagtail also sends page_published when it schedules a page that has never been live.
     if instance.live and instance.live_revision_id == revision.pk:
         versions.record_publication(instance, revision)
+        scheduling.keep_schedule(instance, revision)
 
 
 def significant_version_published(sender, instance, revision, **kwargs):
@@ -22,6 +23,7 @@ def significant_version_scheduled(sender, instance, created, **kwargs):
     # Wagtail marks a revision scheduled by saving it with approved_go_live_at set.
     if instance.approved_go_live_at is not None:
         notices.announce_if_significant(instance)
+        scheduling.edit_from_version_in_force(instance)
 
 
 def connect():

@@ -125,7 +125,7 @@ def version_errors(page: LegalPage) -> dict[str, str]:
     if (
         live
         and live.change_summary.strip() == page.change_summary.strip()
-        and document.wording(live.body) != document.wording(page.body)
+        and document.reader_wording(live) != document.reader_wording(page)
     ):
         errors["change_summary"] = (
             "Describe what changes in this version: this is the summary of the last one."

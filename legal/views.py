@@ -79,7 +79,7 @@ def version_compare(request, page: LegalPage):
     else:
         old, new = all_versions[old_number], all_versions[new_number]
         old_text, new_text = old.revision.as_object(), new.revision.as_object()
-        changes, unchanged = document.compare(old_text.body, new_text.body)
+        changes, unchanged = document.compare_versions(old_text, new_text)
         context.update(
             old=old, new=new, old_text=old_text, new_text=new_text, changes=changes, unchanged=unchanged
         )

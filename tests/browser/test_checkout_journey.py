@@ -137,7 +137,12 @@ def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your order is confirmed")
     order = Order.objects.get()
     expect(page.locator(".order-number")).to_have_text(order.number)
+    expect(page.locator(".legal-acceptance")).to_contain_text("version")  # the Terms just accepted
+    expect(page.locator(".order-summary .format-badge")).to_have_text("Paperback")
     page.screenshot(path=output_dir / "7-confirmation.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=output_dir / "7-confirmation-390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert order.lines.get().product == book and order.shipping_address.postcode == "OX1 2AB"
 
     assert len(mail.outbox) == 1 and order.number in mail.outbox[0].subject

@@ -141,9 +141,16 @@ def test_one_login_reaches_every_tool_a_role_allows(client):
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_wagtail_admin_sends_visitors_to_the_site_login(client):
+def test_wagtail_admin_sends_visitors_to_a_staff_sign_in_page(client):
+    """Issue 15: editors sign in on Wagtail's own page, not the shop's "Login or register"."""
     response = client.get("/cms/")
-    assert response.url.startswith(reverse("customer:login"))
+    assert response.url.startswith("/cms/login/")
+    editor = UserFactory(editor=True)
+    page = client.get(response.url).content.decode()
+    assert "The Bookclub: staff sign-in" in page and "register" not in page.lower()
+    signed_in = client.post(response.url, {"username": editor.email, "password": "correct-horse-battery"})
+    assert signed_in.status_code == 302
+    assert client.get("/cms/").status_code == 200
 
 
 def test_grant_role_command(capsys):

@@ -1,5 +1,7 @@
 """Background work goes through Django's tasks API: rows in the database, run by db_worker."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django_tasks import task_backends
@@ -28,3 +30,13 @@ def test_the_database_backend_queues_a_task_and_db_worker_runs_it():
     )
 
     assert DBTaskResult.objects.get(id=queued.id).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_demo_leaves_the_worker_no_task_that_fails(settings):
+    """Issue 15: the demo's worker started with tracebacks, from reference-index tasks of pages
+    seed_demo had replaced. Seeding runs its tasks itself; whatever it queues must succeed."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    call_command("seed_demo", "--books", "4", "--covers", "0", "--quiet-users", stdout=io.StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()

@@ -270,6 +270,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Django serves MEDIA_URL itself only where no web server does (the demo); never in production.
+SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -279,8 +281,8 @@ STORAGES = {
 # WAGTAIL
 # ==============================================================================
 WAGTAILADMIN_BASE_URL = SITE_URL  # Wagtail's own emails to editors
-# One login for the whole site: the Wagtail admin sends anonymous visitors to ours.
-WAGTAILADMIN_LOGIN_URL = "customer:login"
+# Editors sign in on Wagtail's own staff sign-in page (/cms/login/), not the shop's "Login or
+# register": one session all the same, so a staff member signed in on either reaches both tools.
 # Wagtail's database backend with a faster SQLite match (shop/search/backend.py, docs/search.md).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "shop.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "txt"]

@@ -117,3 +117,17 @@ def test_R_D2_an_order_abroad_is_confirmed_with_the_import_duties_notice(client,
 def test_R_D2_an_order_in_the_uk_carries_no_duties_notice(client, localstripe):
     signed_in_purchase(client, localstripe, UserFactory(), BookFactory())
     assert "Import duties" not in mail.outbox[0].body
+
+
+def test_R_L3_the_thank_you_page_links_the_terms_just_accepted_and_names_each_format(client, localstripe):
+    """Issue 15: the confirmation page, like the email and the order page, links the exact Terms
+    version accepted, and its lines keep their format (Paperback, eBook)."""
+    from legal import versions
+
+    user = UserFactory(email="cy@example.com")
+    book = BookFactory(stockrecord__price="9.00")
+    signed_in_purchase(client, localstripe, user, book)
+    html = client.get(reverse("checkout:thank-you")).content.decode()
+    terms_url = versions.version_url(versions.version_in_force("terms"))
+    assert f'href="{terms_url}"' in html and "The terms you agreed to" in html
+    assert f'format-badge--{book.get_product_class().slug}">{book.get_product_class().name}</span>' in html
