@@ -242,9 +242,14 @@ if "ENGINE" not in DATABASES["default"]:  # "" or a URL without a scheme django-
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker write while the web process reads; the timeout absorbs
-    # short writer overlaps instead of failing with "database is locked".
+    # WAL lets the task worker write while the web process reads. SQLite has one writer at a
+    # time: a transaction opened for reading (SQLite's default, DEFERRED) that later writes cannot
+    # wait for the lock and fails at once with "database is locked", whatever the timeout. IMMEDIATE
+    # takes the write lock when the transaction begins, where the 20 s timeout does wait for it
+    # (docs/background-work.md). Every request is a transaction (ATOMIC_REQUESTS), so on SQLite
+    # requests write one after another; PostgreSQL is the profile for many writers.
     DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
