@@ -28,14 +28,22 @@ BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 
+# A site on this machine only: no one else can receive a link to it, so plain HTTP is allowed
+# there even in production (`make serve-production`, docs/deployment.md).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def checked_site_url(value: str, *, https_only: bool = False) -> str:
-    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong."""
+    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong.
+
+    ``https_only`` refuses ``http://`` except for a loopback host."""
     try:
         parts = urlsplit(value.strip())
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
         parts = None
-    schemes = ("https",) if https_only else ("http", "https")
+    loopback = parts is not None and parts.hostname in LOOPBACK_HOSTS
+    schemes = ("https",) if https_only and not loopback else ("http", "https")
     if parts is None or parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/"):
         raise ImproperlyConfigured(
             f"SITE_URL must be the site's address, such as {schemes[-1]}://shop.example.co.uk"
@@ -271,7 +279,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # STATIC AND MEDIA
 # ==============================================================================
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
