@@ -142,6 +142,7 @@ OSCAR_APPS = [
 ]
 
 LOCAL_APPS = [
+    "durable.apps.DurableConfig",
     "shop.accounts.apps.AccountsConfig",
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
