@@ -74,6 +74,7 @@ class Details:
     orders: list
     open_invoices: list
     actions: set[str] = field(default_factory=set)
+    resumable: bool = False
 
 
 def _changeable(subscription: Subscription, month: date) -> bool:
@@ -129,6 +130,10 @@ def details(subscription: Subscription, *, by) -> Details:
         orders=[row.order for row in orders],
         open_invoices=open_invoices,
         actions=allowed,
+        resumable=str(Action.RESUME) in allowed
+        and subscription.cancellation_reason == Subscription.CancellationReason.CUSTOMER_REQUEST
+        and subscription.keep_details_until is not None
+        and subscription.keep_details_until >= months.london_today(),
     )
 
 

@@ -48,6 +48,7 @@ EventHandler = get_class("order.processing", "EventHandler")
 
 CARD_SOURCE_TYPE = "Card (Stripe)"  # the checkout's own source type
 DISCOUNT_NAME = "First order at half price"
+JOIN_PURPOSE = "bookclub-join"  # in the PaymentIntent's metadata: its webhook events come here
 
 
 class PlanDelivery(Free):
@@ -116,7 +117,7 @@ def start_card_setup(subscription: Subscription, *, purpose: str = "join"):
     customer_id = stripe_customer_for(subscription)
     return stripe_api.create_setup_intent(
         customer_id=customer_id,
-        metadata={"subscription_id": str(subscription.pk), "purpose": purpose},
+        metadata={"subscription_id": str(subscription.pk), "step": purpose},
         idempotency_key=f"bookclub-setup-{subscription.pk}-{purpose}-{timezone.now().timestamp()}",
     )
 
@@ -219,7 +220,7 @@ def pay(subscription: Subscription, *, by, agreed_terms_at: datetime) -> Payment
         amount_pence=to_pence(amount),
         customer_id=locked.stripe_customer_id,
         payment_method=locked.stripe_payment_method_id,
-        metadata={"subscription_id": str(locked.pk), "order_number": number, "purpose": "bookclub-join"},
+        metadata={"subscription_id": str(locked.pk), "order_number": number, "purpose": JOIN_PURPOSE},
         idempotency_key=f"bookclub-join-{number}",
     )
     payment = JoiningPayment.objects.create(

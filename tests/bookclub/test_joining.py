@@ -353,3 +353,41 @@ def test_R_S4_the_first_order_is_an_order_of_its_own_and_the_shop_basket_is_unto
     assert [line.product_id for line in order.lines.all()] == [plan.product_id]
     basket = client.get(reverse("basket:summary")).context["basket"]
     assert [line.product_id for line in basket.all_lines()] == [book.pk]
+
+
+# ---------------------------------------------------------------------------------------------
+# The webhook (R-P2): joining finishes even if the browser never comes back, and only once
+# ---------------------------------------------------------------------------------------------
+def test_R_P2_the_webhook_finishes_joining_when_the_browser_never_returns(
+    client, localstripe, reader, settings
+):
+    from shop.payment import events
+    from shop.payment.models import StripeEvent
+    from tests.shop.payment.test_webhooks import event, post_event, signed
+
+    plan = make_plan(Plan.Kind.EBOOK, title="Pocket Shelf", price="3.99")
+    about_you(client, plan)
+    subscription = pending(reader, plan)
+    save_card(client, localstripe, subscription, card="3ds")
+    challenge = agree_and_join(client, subscription)
+    authenticate_3ds(localstripe, challenge.context["client_secret"])  # ...and the tab is closed
+    intent_id = JoiningPayment.objects.get().payment_intent_id
+
+    body = event("evt_join_1", "payment_intent.succeeded", intent_id)
+    body["data"]["object"]["metadata"] = {"purpose": "bookclub-join"}
+    assert post_event(client, signed(settings, body)).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    assert (
+        StripeEvent.objects.get(stripe_id="evt_join_1").outcome == f"joined: subscription {subscription.pk}"
+    )
+    assert (
+        events.handler_for("payment_intent.succeeded", "bookclub-join").__module__
+        == "bookclub.webhook_handlers"
+    )
+
+    with committed():  # the browser comes back after all: the same subscription, one order
+        response = client.get(challenge.context["return_url"])
+    assert response.url == reverse("bookclub:joined", kwargs={"pk": subscription.pk})
+    assert SubscriptionOrder.objects.count() == 1
+    assert SubscriptionEmail.objects.filter(code="BOOKCLUB_SUBSCRIPTION_CONFIRMED").count() == 1
