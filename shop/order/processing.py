@@ -9,7 +9,6 @@ the order allows, asks payment to record and send the refund, and when Stripe ha
 
 import logging
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from oscar.apps.order import exceptions as order_exceptions
@@ -122,7 +121,7 @@ class EventHandler(processing.EventHandler):
             correction = LinePriceCorrection.objects.filter(refund=refund).first()
             if correction is not None:
                 corrections.mark_refunded(correction, event)
-        transaction.on_commit(partial(send_refund_email_task.enqueue, refund.pk))
+        send_refund_email_task.enqueue(refund.pk)
 
     def cancel_lines(self, order, lines) -> None:
         """R-X6: the lines we cannot supply are cancelled; the rest of the order goes on."""

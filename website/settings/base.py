@@ -150,6 +150,7 @@ OSCAR_APPS = [
 ]
 
 LOCAL_APPS = [
+    "durable.apps.DurableConfig",
     "shop.accounts.apps.AccountsConfig",
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
@@ -323,7 +324,9 @@ OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Readers' reviews are not part of the shop: no page of ours shows or asks for them, and Oscar's
 # review pages rendered our book page without what it needs (500s the fuzz test found). Hidden,
 # Oscar serves none of their addresses and its templates drop their links.
-OSCAR_HIDDEN_FEATURES = ["reviews"]
+# Wish lists are not either (issue 15): hidden, Oscar's templates drop their buttons, and
+# shop/customer/apps.py serves none of their addresses (with stock alerts and notifications).
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 # Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
 OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
