@@ -143,6 +143,8 @@ OSCAR_APPS = [
 
 LOCAL_APPS = [
     "shop.accounts.apps.AccountsConfig",
+    "shop.ebooks.apps.EbooksConfig",
+    "shop.returns.apps.ReturnsConfig",
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
     "bookclub.apps.BookclubConfig",
@@ -272,6 +274,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Django serves MEDIA_URL itself only where no web server does (the demo); never in production.
 SERVE_MEDIA = False
+# Files that are never public (eBook EPUBs and the stamped copies customers download): outside
+# MEDIA_ROOT, no URL maps to them; they leave only through a signed download (docs/ebooks.md).
+PRIVATE_ROOT = env("DJANGO_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private"))
+# django-sendfile2: the simple backend (Django sends the file) in the demo and the tests;
+# production.py switches to nginx's X-Accel-Redirect so no Python worker streams a file.
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = PRIVATE_ROOT
+SENDFILE_URL = "/protected"
+# How long a signed eBook download link works, in seconds (R-E1).
+EBOOK_LINK_MAX_AGE = 300
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
