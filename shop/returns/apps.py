@@ -9,3 +9,8 @@ class ReturnsConfig(AppConfig):
     label = "returns"
     verbose_name = "Cancellations and returns"
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from shop.returns import receivers
+
+        receivers.connect()

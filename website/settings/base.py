@@ -284,6 +284,11 @@ SENDFILE_ROOT = PRIVATE_ROOT
 SENDFILE_URL = "/protected"
 # How long a signed eBook download link works, in seconds (R-E1).
 EBOOK_LINK_MAX_AGE = 300
+# Where customers send books back (R-X2), printed on returns notes and despatch notes.
+RETURNS_ADDRESS = env.list(
+    "RETURNS_ADDRESS",
+    default=["The Bookclub Returns", "Unit 4, Canal Wharf", "Leeds", "LS11 5PS", "United Kingdom"],
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -365,13 +370,15 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Complete": (),
     "Cancelled": (),
 }
-# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply).
+# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply;
+# R-X1, R-X5: cancelled by the customer) or, once dispatched, returned (R-X3, R-X4, R-X7).
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("Being processed", "Cancelled"),
     "Being processed": ("Shipped", "Cancelled"),
-    "Shipped": ("Complete",),
-    "Complete": (),
+    "Shipped": ("Complete", "Returned"),
+    "Complete": ("Returned",),
     "Cancelled": (),
+    "Returned": (),
 }
 OSCAR_ORDER_STATUS_CASCADE = {
     "Being processed": "Being processed",
