@@ -152,6 +152,8 @@ OSCAR_APPS = [
 LOCAL_APPS = [
     "durable.apps.DurableConfig",
     "shop.accounts.apps.AccountsConfig",
+    "shop.ebooks.apps.EbooksConfig",
+    "shop.returns.apps.ReturnsConfig",
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
     "bookclub.apps.BookclubConfig",
@@ -286,6 +288,21 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Django serves MEDIA_URL itself only where no web server does (the demo); never in production.
 SERVE_MEDIA = False
+# Files that are never public (eBook EPUBs and the stamped copies customers download): outside
+# MEDIA_ROOT, no URL maps to them; they leave only through a signed download (docs/ebooks.md).
+PRIVATE_ROOT = env("DJANGO_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private"))
+# django-sendfile2: the simple backend (Django sends the file) in the demo and the tests;
+# production.py switches to nginx's X-Accel-Redirect so no Python worker streams a file.
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = PRIVATE_ROOT
+SENDFILE_URL = "/protected"
+# How long a signed eBook download link works, in seconds (R-E1).
+EBOOK_LINK_MAX_AGE = 300
+# Where customers send books back (R-X2), printed on returns notes and despatch notes.
+RETURNS_ADDRESS = env.list(
+    "RETURNS_ADDRESS",
+    default=["The Bookclub Returns", "Unit 4, Canal Wharf", "Leeds", "LS11 5PS", "United Kingdom"],
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -369,13 +386,15 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Complete": (),
     "Cancelled": (),
 }
-# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply).
+# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply;
+# R-X1, R-X5: cancelled by the customer) or, once dispatched, returned (R-X3, R-X4, R-X7).
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("Being processed", "Cancelled"),
     "Being processed": ("Shipped", "Cancelled"),
-    "Shipped": ("Complete",),
-    "Complete": (),
+    "Shipped": ("Complete", "Returned"),
+    "Complete": ("Returned",),
     "Cancelled": (),
+    "Returned": (),
 }
 OSCAR_ORDER_STATUS_CASCADE = {
     "Being processed": "Being processed",
