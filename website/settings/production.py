@@ -26,6 +26,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# eBook downloads leave through the web server, never streamed by a Python worker (R-E1):
+# nginx serves PRIVATE_ROOT at the internal location SENDFILE_URL (docs/ebooks.md).
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_URL = env("DJANGO_SENDFILE_URL", default="/protected")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     import warnings
