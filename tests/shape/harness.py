@@ -1,21 +1,18 @@
 """The production shape as separate processes, and what drives it from outside: a database of
-its own, a mail server that can hang, and shoppers that speak HTTP.
+its own, a mail relay that can hang, and shoppers that speak HTTP.
 
 Used by tests/shape/test_production_shape.py. Nothing here imports the shop: the processes
 under test are reached over HTTP, SMTP and SQL only, as a load balancer, a mail relay and an
 operator would reach them.
 """
 
-import contextlib
 import email
 import email.policy
 import html
 import os
 import re
 import signal
-import socketserver
 import subprocess
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +21,7 @@ import psycopg
 import requests
 from psycopg import sql
 
+from tests.durable.smtp import FakeSMTP
 from tests.shop.checkout.helpers import CARDS, UK_ADDRESS, card_payment_method
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +79,10 @@ class Database:
     def _drop(self, admin) -> None:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
 
+    def execute(self, query: str, *params) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(query, params)
+
     def rows(self, query: str, *params) -> list[tuple]:
         with psycopg.connect(self.url, autocommit=True) as conn:
             return conn.execute(query, params).fetchall()
@@ -91,80 +93,15 @@ class Database:
 
 
 # ---------------------------------------------------------------------------------------------
-# A mail server on loopback that keeps every message and can hang on demand
+# The mail relay: tests/durable's FakeSMTP, whose ``stall`` can be switched on mid-test
 # ---------------------------------------------------------------------------------------------
-class _SmtpSession(socketserver.StreamRequestHandler):
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        with contextlib.suppress(ConnectionError):  # the sender died mid-conversation (a killed worker)
-            self.converse()
-
-    def converse(self) -> None:
-        sink: MailSink = self.server.sink
-        if not sink.answering.is_set():  # a relay that accepted the connection and went quiet
-            with sink.lock:
-                sink.held += 1
-            sink.answering.wait()
-        self.reply("220 sink.test ESMTP")
-        while line := self.rfile.readline():
-            verb = line[:4].decode(errors="replace").upper()
-            if verb == "EHLO":
-                self.wfile.write(b"250-sink.test\r\n250 8BITMIME\r\n")
-            elif verb in ("HELO", "MAIL", "RCPT", "RSET", "NOOP"):
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                lines = []
-                while (data := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(data[1:] if data.startswith(b"..") else data)
-                message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
-                with sink.lock:
-                    sink.messages.append(message)
-                self.reply("250 OK: queued")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Not implemented")
-
-
-class MailSink(socketserver.ThreadingTCPServer):
-    """``EMAIL_URL=smtp://127.0.0.1:<port>`` for every process of the shape. ``hold()`` makes it
-    accept new connections and then say nothing (as a stuck relay does) until ``release()``."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SmtpSession)
-        self.sink = self
-        self.lock = threading.Lock()
-        self.messages: list = []
-        self.held = 0
-        self.answering = threading.Event()
-        self.answering.set()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def hold(self) -> None:
-        self.answering.clear()
-
-    def release(self) -> None:
-        self.answering.set()
+class MailRelay(FakeSMTP):
+    """``EMAIL_URL=smtp://127.0.0.1:<port>`` for every process of the shape. With ``stall`` set it
+    takes a message's DATA and never answers (a relay that hangs mid-send)."""
 
     def subjects(self) -> list[str]:
-        with self.lock:
-            return [str(message["Subject"]) for message in self.messages]
-
-    def close(self) -> None:
-        self.release()
-        self.shutdown()
-        self.server_close()
+        messages = list(self.delivered)
+        return [str(email.message_from_bytes(m, policy=email.policy.default)["Subject"]) for m in messages]
 
 
 # ---------------------------------------------------------------------------------------------
