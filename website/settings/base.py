@@ -139,6 +139,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "shop.dashboard.shipping.apps.ShippingDashboardConfig",
+    "shop.dashboard.tasks.apps.TasksDashboardConfig",
 ]
 
 LOCAL_APPS = [
@@ -330,6 +331,7 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
     if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
         _section["children"] += [
             {"label": "Refunds", "url_name": "dashboard:refund-list"},
+            {"label": "Background tasks", "url_name": "dashboard:task-list"},
             {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
             {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},
         ]
