@@ -122,6 +122,12 @@ def start_card_setup(subscription: Subscription, *, purpose: str = "join"):
     )
 
 
+def payment_method_id(intent) -> str:
+    """The PaymentMethod of a Payment- or SetupIntent, expanded or not."""
+    method = intent.payment_method
+    return method if isinstance(method, str) or method is None else method.id
+
+
 @dataclass(frozen=True)
 class CardResult:
     saved: bool
@@ -141,7 +147,7 @@ def save_card(subscription: Subscription, setup_intent_id: str, *, by) -> CardRe
     if intent.status != "succeeded":
         return CardResult(False, "Your bank did not confirm the card, so it was not saved. Please try again.")
     customer_id = intent.customer if isinstance(intent.customer, str) else intent.customer.id
-    method_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
+    method_id = payment_method_id(intent)
     method = stripe_api.attach_payment_method(method_id, customer_id=customer_id)
     card = getattr(method, "card", None)
     lifecycle.record_card(
@@ -334,7 +340,7 @@ def _place_first_order(
     basket.submit()
     numbers.end(number)
     if intent is not None:
-        _record_card_payment(order, amount, intent, subscription.card_label)
+        record_card_payment(order, amount, intent, subscription.card_label)
     SubscriptionOrder.objects.create(subscription=subscription, order=order, month=charge.month)
     terms, privacy = terms_in_force()
     if terms and privacy:
@@ -353,7 +359,7 @@ def _address_fields(address) -> dict:
     return fields
 
 
-def _record_card_payment(order, amount: Decimal, intent, label: str) -> None:
+def record_card_payment(order, amount: Decimal, intent, label: str) -> None:
     """The card as Oscar's payment source and one "Paid" event, as the checkout records them."""
     from shop.order import processing
 
