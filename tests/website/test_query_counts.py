@@ -22,7 +22,8 @@ Product = get_model("catalogue", "Product")
 # Pages as they are built (a page-cache miss). Browse pages are built as a first-time visitor
 # sees them, whoever asks (website/page_cache.py): no session, no basket count; the basket page is
 # the reader's own, with two books in it.
-# Delivery: the book page names the first UK method for its estimate (1); the basket prices delivery:
+# Delivery: the book page names the first UK method for its estimate (from the shared cache until
+# the delivery rules change: shop.shipping.rules.first_uk_method); the basket prices delivery:
 # the UK methods with their countries and bands (3) and the products' weights (1).
 # Search, once the same search ran lately (its result ids are cached): the page of books and
 # its card prefetches (5); a first search adds two (tests/shop/search).
@@ -35,7 +36,7 @@ PINNED = {
     "new releases": 5,
     "series": 6,
     "author": 6,
-    "book": 7,
+    "book": 6,
     "basket": 11,
     "search": 5,
     "search by price": 5,
