@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from oscar.core.loading import get_class
 
-
 # Oscar's My Account sections a book club's members have no use for (issue 15): stock alerts,
 # the notifications inbox and wish lists. Their addresses are not served, the tabs are gone
 # (templates/oscar/customer/partials/standard_tabs.html) and "wishlists" is a hidden feature, so
