@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from oscar.config import Shop
 
 
@@ -12,7 +12,11 @@ class BookshopConfig(Shop):
     """
 
     def get_urls(self):
-        urls = []
+        # Before Oscar's customer URLs at accounts/: My Account's eBookshelf and cancellations.
+        urls = [
+            path("accounts/ebooks/", include("shop.ebooks.urls")),
+            path("accounts/", include("shop.returns.urls")),
+        ]
         for pattern in super().get_urls():
             route = str(pattern.pattern)
             if route in ("", "wishlists/"):
