@@ -17,6 +17,8 @@ from tests.factories.accounts import PASSWORD
 SECTIONS = [
     "Profile",
     "Order History",
+    "Subscriptions",
+    "eBookshelf",
     "Address Book",
     "Email History",
     "Marketing emails",
@@ -66,10 +68,17 @@ def test_a_member_visits_every_section_of_my_account(page, live_server, demo_sit
     axe(page)
     screenshots(page, output_dir, "3-order")
 
+    # The club's sections (other helpers' pages), empty for a member with no plan and no eBook.
+    for section in ("Subscriptions", "eBookshelf"):
+        page.locator(".account-profile .nav-pills").get_by_role("link", name=section).click()
+        expect(page.locator(".nav-pills .nav-link.active")).to_have_text(section)
+        axe(page)
+    screenshots(page, output_dir, "4-ebookshelf")
+
     page.get_by_role("link", name="Address Book").click()
     expect(page.locator("main")).to_contain_text("OX1 2AB")
     axe(page)
-    screenshots(page, output_dir, "4-addresses")
+    screenshots(page, output_dir, "5-addresses")
 
     page.get_by_role("link", name="Email History").click()
     axe(page)
@@ -79,4 +88,4 @@ def test_a_member_visits_every_section_of_my_account(page, live_server, demo_sit
     page.get_by_role("link", name="Privacy and security").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy and security")
     axe(page)
-    screenshots(page, output_dir, "5-privacy")
+    screenshots(page, output_dir, "6-privacy")
