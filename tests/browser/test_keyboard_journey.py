@@ -5,7 +5,7 @@ ticks boxes and radios, typing fills fields. At every keyboard stop on the way t
 element's outline is read from the page: it must be drawn (2 px or more) and stand out at least
 3:1 against the background behind it (WCAG 2.4.7 and 1.4.11). axe checks each page as well.
 
-Joining a plan by keyboard follows when the joining flow lands (a note in docs/accessibility.md).
+The second journey joins one of the club's plans the same way.
 """
 
 import re
@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from shop.search import indexing
 from tests.browser.test_checkout_journey import a_book, shop, webhooks  # noqa: F401 (fixtures)
+from tests.browser.test_editor_picks_journey import club_site  # noqa: F401 (a fixture)
 from tests.shop.checkout.helpers import CARDS
 
 Order = get_model("order", "Order")
@@ -155,4 +156,76 @@ def test_a_guest_buys_a_paperback_by_keyboard_alone(page, shop, webhooks, output
     assert any(order.number in message.subject for message in mail.outbox)
 
     assert len(keys.stops) > 20
+    assert not keys.weak_marks(), f"focus marks under 3:1 or missing: {keys.weak_marks()}"
+
+
+def test_a_member_joins_a_plan_by_keyboard_alone(page, live_server, club_site, localstripe, output_dir, axe):  # noqa: F811
+    """The club's joining flow (plan page, about you, card, review), keyboard only, for a
+    pay-monthly plan: nothing is charged when joining, the card is saved for the invoices."""
+    from bookclub.models import Subscription
+    from tests.factories import UserFactory
+    from tests.factories.accounts import PASSWORD
+
+    member = UserFactory(email="kit@example.com", first_name="Kit", last_name="Marlowe")
+    plan_page = club_site
+    keys = Keyboard(page)
+    page.goto(live_server.url + "/accounts/login/")
+    keys.tab_to(page.get_by_role("button", name="Essential cookies only"))
+    page.keyboard.press("Enter")
+    keys.type_into(page.locator("#id_login-username"), member.email)
+    keys.type_into(page.locator("#id_login-password"), PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="My account")).to_be_visible()
+
+    page.goto(live_server.url + plan_page.url)
+    keys.tab_to(page.locator(".plan__join"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_date_of_birth")).to_be_visible()
+    keys.type_into(page.locator("#id_date_of_birth"), "15061990")
+    if page.locator("#id_uk_resident").count():
+        keys.tab_to(page.locator("#id_uk_resident"))
+        page.keyboard.press("Space")
+    if page.locator("input[name=address_choice][value=new]").count():
+        keys.tab_to(page.locator("input[name=address_choice][value=new]"))
+        page.keyboard.press("Space")
+    for field, text in [
+        ("#id_address-first_name", "Kit"),
+        ("#id_address-last_name", "Marlowe"),
+        ("#id_address-line1", "2 Quill Street"),
+        ("#id_address-line4", "York"),
+        ("#id_address-postcode", "YO1 7HH"),
+    ]:
+        keys.type_into(page.locator(field), text)
+    axe(page)
+    keys.tab_to(page.locator("#join-continue"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your card")
+    card = page.locator("#card-element")
+    for placeholder, text in [
+        ("number", CARDS["visa"]),
+        ("exp_month", "12"),
+        ("exp_year", "31"),
+        ("cvc", "123"),
+        ("postal_code", "YO17HH"),
+    ]:
+        keys.type_into(card.locator(f"input[placeholder={placeholder}]"), text)
+    axe(page)
+    keys.tab_to(page.locator("#card-save"))
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#join-submit")).to_be_visible()
+    for box in ("#id_agree_terms", "#id_confirm_declarations"):
+        keys.tab_to(page.locator(box))
+        page.keyboard.press("Space")
+        expect(page.locator(box)).to_be_checked()
+    join = keys.tab_to(page.locator("#join-submit"))
+    axe(page)
+    page.screenshot(path=output_dir / "1-review-focus-on-join.png", full_page=True)
+    join.press("Enter")
+
+    page.wait_for_url(re.compile(r"/club/join/\d+/welcome/"))
+    axe(page)
+    page.screenshot(path=output_dir / "2-joined.png", full_page=True)
+    assert Subscription.objects.filter(customer=member).exists()
     assert not keys.weak_marks(), f"focus marks under 3:1 or missing: {keys.weak_marks()}"

@@ -30,6 +30,7 @@ def screenshots(page, output_dir, name):
     page.screenshot(path=output_dir / f"{name}-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=output_dir / f"{name}-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls sideways at 390 px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
