@@ -77,6 +77,42 @@ def create_payment_intent(
     )
 
 
+def charge_saved_card(
+    *, amount_pence: int, customer: str, payment_method: str, metadata: dict, idempotency_key: str
+) -> stripe.PaymentIntent:
+    """Charge a card saved with a SetupIntent, the customer not present (off-session, R-P5).
+
+    Returns the PaymentIntent: ``succeeded``, or ``requires_action`` where the bank wants the
+    customer to authenticate. Raises CardError: ``authentication_required`` (Stripe's answer
+    off-session; the error's ``payment_intent`` is the intent to finish on-session), or a
+    decline (``code``/``decline_code``). Same key, same answer: a retried request charges once.
+    """
+    return client().v1.payment_intents.create(
+        params={
+            "amount": amount_pence,
+            "currency": "gbp",
+            "customer": customer,
+            "payment_method": payment_method,
+            "payment_method_types": ["card"],
+            "off_session": True,
+            "confirm": True,
+            "metadata": metadata,
+        },
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def decline_of(error: Exception) -> tuple[str, str, str]:
+    """(code, decline code, PaymentIntent id) of a CardError, whatever shape its body has."""
+    body = getattr(error, "json_body", None) or {}
+    details = body.get("error", {}) if isinstance(body, dict) else {}
+    intent = details.get("payment_intent") or {}
+    intent_id = intent.get("id", "") if isinstance(intent, dict) else str(intent or "")
+    code = getattr(error, "code", None) or details.get("code") or ""
+    decline = details.get("decline_code") or ""
+    return str(code), str(decline), intent_id
+
+
 def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     """The PaymentIntent as Stripe knows it now, with its latest charge expanded."""
     return client().v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})
