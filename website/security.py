@@ -5,7 +5,8 @@ for the staff tools); this middleware, django-csp's with three additions, decide
 
 - the staff tools (``STAFF_TOOL_PREFIXES``: the Wagtail admin, Oscar's dashboard, Django's admin)
   run Wagtail's and Oscar's own templates, whose inline scripts and styles their policy allows;
-- the checkout pages may load Stripe.js from its configured address (``STRIPE_JS_URL``:
+- the checkout pages and ``STRIPE_PAGE_PREFIXES`` (a monthly charge's 3-D Secure page) may load
+  Stripe.js from its configured address (``STRIPE_JS_URL``:
   Stripe, or localstripe in the tests and the demo) and let it talk to Stripe;
 - ``Cross-Origin-Resource-Policy: same-origin``: no other site may embed our responses.
 
@@ -48,7 +49,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         path = request.path_info
         if parts.config is None and path.startswith(tuple(settings.STAFF_TOOL_PREFIXES)):
             parts.config = settings.STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        if path.startswith(reverse("checkout:index")):
+        if path.startswith((reverse("checkout:index"), *settings.STRIPE_PAGE_PREFIXES)):
             update = dict(parts.update or {})
             for directive, sources in stripe_sources().items():
                 update[directive] = [*update.get(directive, []), *sources]
