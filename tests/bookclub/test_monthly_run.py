@@ -12,6 +12,7 @@ from django.core.management import call_command
 from oscar.core.loading import get_model
 
 from bookclub import billing, ordering
+from bookclub.exceptions import NotAllowed
 from bookclub.models import BillingCycle, Invoice, Plan, PlanRunAlert, Subscription
 from tests.commit import committed
 from tests.factories import UserFactory
@@ -204,3 +205,69 @@ def test_R_S6_the_month_order_holds_the_plan_at_the_month_total(club):
         contents = ordering.month_contents(subscription, MAY)
     assert contents.total == Decimal("15.99")
     assert [quantity for _, quantity, _ in contents.lines] == [1, 1, 1]
+
+
+def queries_per_cycle(kind: str, subscribers: int, localstripe) -> list[int]:
+    """The queries each subscriber's cycle costs, one after the other, in one worker."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = plan_with_selections(kind, [MAY])
+    with at(2027, 3 if kind == Plan.Kind.EBOOK else 4, 10, 12, 0):
+        for _ in range(subscribers):
+            subscriber(plan, UserFactory(), localstripe)
+    counts = []
+    with at(2027, 5, 1, 0, 5):
+        billing.open_period(MAY)
+        picks = billing.plan_picks(MAY, [plan.pk])
+        for cycle_id in billing.claim_batch(MAY, worker="w", size=subscribers):
+            with CaptureQueriesContext(connection) as queries:
+                billing.process_cycle(cycle_id, worker="w", picks=picks)
+            counts.append(len(queries))
+    assert BillingCycle.objects.filter(state=State.TODO).count() == 0
+    return counts
+
+
+# Queries per subscriber, the same for every subscriber of a run of any size (pinned: change
+# them deliberately). The emails are sent by their own tasks, after the commit, not counted here.
+PER_SUBSCRIBER = {Plan.Kind.EBOOK: 92, Plan.Kind.PREPAID: 73, Plan.Kind.PAY_MONTHLY: 96}
+
+
+@pytest.mark.parametrize("kind", list(PER_SUBSCRIBER))
+def test_R_S10_queries_per_subscriber_are_constant(kind, localstripe):
+    counts = queries_per_cycle(kind, 6, localstripe)
+    assert counts[1:] == [PER_SUBSCRIBER[kind]] * 5, counts
+
+
+def test_R_S7_the_run_waits_for_midnight_in_london_on_the_1st(club):
+    with at(2027, 4, 30, 23, 59):  # BST: 22:59 UTC
+        with pytest.raises(NotAllowed, match="May 2027 has not begun in London"):
+            billing.open_period(MAY)
+    with at(2027, 5, 1, 0, 0):  # 23:00 UTC on 30 April
+        assert billing.open_period(MAY).created == 3
+
+
+def test_R_S7_the_23_59_cut_off_across_the_october_clock_change(localstripe):
+    """Clocks go back at 02:00 BST on 31 October 2027: the cut-off for November is 23:59 GMT
+    that day (23:59 UTC), not an hour earlier, and the run opens at 00:00 GMT on 1 November."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from bookclub import lifecycle
+    from bookclub.exceptions import TooLate
+
+    november = date(2027, 11, 1)
+    plan = plan_with_selections(Plan.Kind.EBOOK, [november])
+    with at(2027, 9, 10, 12, 0):
+        person = subscriber(plan, UserFactory(), localstripe)  # first October, then November
+    with time_machine.travel(datetime(2027, 10, 31, 23, 30, tzinfo=UTC), tick=False):
+        lifecycle.set_month_titles(person, november, titles=4, by=person.customer)  # still October
+        with pytest.raises(NotAllowed):
+            billing.open_period(november)
+    with time_machine.travel(datetime(2027, 11, 1, 0, 0, 30, tzinfo=UTC), tick=False):
+        with pytest.raises(TooLate):
+            lifecycle.set_month_titles(person, november, titles=1, by=person.customer)
+        run(november)
+    cycle = BillingCycle.objects.get()
+    assert (cycle.titles, cycle.amount, cycle.state) == (4, Decimal("15.96"), State.PAID)
