@@ -465,6 +465,18 @@ def check_authentication(cycle_id: int, *, worker: str | None = None) -> str:
     return State.NEEDS_AUTHENTICATION
 
 
+def settle(cycle_id: int, payment_intent_id: str) -> str:
+    """Stripe says a PaymentIntent of this cycle succeeded (its webhook): record it, once."""
+    cycle = BillingCycle.objects.get(pk=cycle_id)
+    if cycle.state == State.PAID or cycle.order_id is None:
+        return cycle.state
+    intent = stripe_api.retrieve_payment_intent(payment_intent_id)
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    if intent.status != "succeeded" or metadata.get("billing_cycle") != str(cycle.pk):
+        return cycle.state
+    return record_paid(cycle_id, intent)
+
+
 def owe_email(cycle: BillingCycle, code: str, key: str) -> BillingEmail:
     email, created = BillingEmail.objects.get_or_create(
         key=key, defaults={"subscription_id": cycle.subscription_id, "cycle": cycle, "code": code}

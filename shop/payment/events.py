@@ -7,6 +7,13 @@ registers a handler for it from its ``AppConfig.ready()``, in the spirit of dj-s
     @events.handles("payment_intent.succeeded")
     def place_paid_order(event: StripeEvent) -> str: ...
 
+An app whose PaymentIntents carry a metadata key of their own (the book club's monthly charges:
+``billing_cycle``) registers a handler for that key, which takes those events from the type's
+default handler::
+
+    @events.handles("payment_intent.succeeded", metadata_key="billing_cycle")
+    def settle_monthly_charge(event: StripeEvent) -> str: ...
+
 A handler gets the stored event and returns a short outcome to record. It raises
 ``UnknownObject`` when the event is about something neither we nor Stripe know: that is
 recorded once and logged, never retried. An event type nobody handles is stored and ignored.
@@ -29,6 +36,7 @@ IGNORED = "ignored"
 UNKNOWN_OBJECT = "unknown object"
 
 _handlers: dict[str, Handler] = {}
+_keyed_handlers: dict[tuple[str, str], Handler] = {}
 
 
 class UnknownObject(Exception):
@@ -39,28 +47,43 @@ def _name(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
-def handles(event_type: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of ``event_type``: one handler per type."""
+def handles(event_type: str, *, metadata_key: str = "") -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``event_type`` (one per type), or of
+    the events of that type whose object's metadata has ``metadata_key`` (one per key)."""
+    table, slot = (_keyed_handlers, (event_type, metadata_key)) if metadata_key else (_handlers, event_type)
 
     def register(handler: Handler) -> Handler:
-        registered = _handlers.setdefault(event_type, handler)
+        registered = table.setdefault(slot, handler)
         if _name(registered) != _name(handler):
             raise ImproperlyConfigured(
                 f"{event_type} is already handled by {_name(registered)}; {_name(handler)} cannot be too."
             )
-        _handlers[event_type] = handler
+        table[slot] = handler
         return handler
 
     return register
 
 
-def handler_for(event_type: str) -> Handler | None:
+def _metadata(payload) -> dict:
+    try:
+        metadata = payload["data"]["object"].get("metadata") or {}
+    except (KeyError, TypeError, AttributeError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def handler_for(event_type: str, payload: dict | None = None) -> Handler | None:
+    """The handler of an event: the one for a metadata key its object carries, else the type's."""
+    metadata = _metadata(payload)
+    for (handled_type, key), handler in _keyed_handlers.items():
+        if handled_type == event_type and key in metadata:
+            return handler
     return _handlers.get(event_type)
 
 
 def handled_types() -> list[str]:
     """The event types to subscribe the Stripe endpoint to."""
-    return sorted(_handlers)
+    return sorted(set(_handlers) | {event_type for event_type, _ in _keyed_handlers})
 
 
 def process(event_id: int) -> str:
@@ -73,7 +96,7 @@ def process(event_id: int) -> str:
         event = StripeEvent.objects.select_for_update().get(pk=event_id)
         if event.processed_at:
             return event.outcome
-        handler = handler_for(event.type)
+        handler = handler_for(event.type, event.payload)
         if handler is None:
             outcome = IGNORED
             logger.info("Stripe event %s (%s) stored, not handled", event.stripe_id, event.type)

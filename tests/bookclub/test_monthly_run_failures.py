@@ -158,3 +158,34 @@ def test_R_P5_a_soft_decline_is_retried_with_backoff_then_fails_once(localstripe
     with at(2027, 5, 20, 1, 0):
         run()
     assert len(intents(localstripe)) == 4
+
+
+def test_R_P5_R_S10_the_webhook_settles_a_month_the_customer_authenticated_but_never_came_back(
+    client, settings, localstripe
+):
+    from shop.payment import events
+    from shop.payment.models import StripeEvent
+    from tests.shop.payment.test_webhooks import event, post_event, signed
+
+    ebook_subscriber(localstripe, card=OFF_SESSION_3DS)
+    with at(2027, 5, 1, 0, 5):
+        run()
+    cycle = BillingCycle.objects.get()
+    intent = stripe_api.retrieve_payment_intent(cycle.payment_intent_id)
+    requests.post(
+        f"{localstripe}/v1/payment_intents/{intent.id}/_authenticate",
+        data={"client_secret": intent.client_secret, "success": "true"},
+        auth=("sk_test_localstripe", ""),
+        timeout=5,
+    ).raise_for_status()
+    paid = event("evt_cycle", "payment_intent.succeeded", intent.id)
+    paid["data"]["object"]["metadata"] = {"billing_cycle": str(cycle.pk)}
+    assert events.handler_for("payment_intent.succeeded", paid).__module__ == "bookclub.webhook_handlers"
+    post_event(client, signed(settings, paid))
+    post_event(client, signed(settings, {**paid, "id": "evt_cycle_again"}))  # delivered twice
+    cycle.refresh_from_db()
+    assert cycle.state == State.PAID
+    assert StripeEvent.objects.get(stripe_id="evt_cycle").outcome == f"billing cycle {cycle.pk}: paid"
+    assert [m.subject for m in mail.outbox].count(
+        f"Order confirmation: your Bookclub order {cycle.order.number}"
+    ) == 1
