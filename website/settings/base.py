@@ -340,6 +340,7 @@ OSCAR_DASHBOARD_NAVIGATION.insert(
         "icon": "fas fa-book-open",
         "children": [
             {"label": "Subscriptions", "url_name": "dashboard:subscription-list"},
+            {"label": "Monthly run", "url_name": "dashboard:monthly-run"},
             {"label": "Withdraw a plan", "url_name": "dashboard:plan-withdrawal-list"},
         ],
     },
