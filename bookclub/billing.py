@@ -326,6 +326,13 @@ def charge(cycle_id: int, *, worker: str | None = None) -> str:
         if code in AUTHENTICATION or decline in AUTHENTICATION:
             return _needs_authentication(cycle_id, intent_id)
         return _declined(cycle_id, code, decline, getattr(error, "user_message", None) or str(error))
+    except stripe_api.InvalidRequestError as error:
+        # Stripe refuses the request itself (the saved card or customer no longer exists):
+        # asking again cannot help; the customer is asked for a new card.
+        code = getattr(error, "code", None) or "invalid_request"
+        return _declined(
+            cycle_id, "invalid_request", "", f"{code}: {getattr(error, 'user_message', '') or error}"
+        )
     except (stripe_api.RateLimitError, stripe_api.StripeError) as error:
         # Not an answer about the card (rate limit, network, Stripe down): the cycle stays
         # "charge asked for" and the same key is sent again when it is next claimed.
@@ -427,7 +434,7 @@ def _declined(cycle_id: int, code: str, decline: str, message: str) -> str:
         wait = RETRY_WAITS[cycle.attempts - 1] if 0 < cycle.attempts <= len(RETRY_WAITS) else None
         retry_at = timezone.now() + wait if wait else None
         month_ends = months.month_starts_at(months.add_months(cycle.period, 1))
-        hard = code in HARD_DECLINES or decline in HARD_DECLINES or code == "no_card"
+        hard = code in HARD_DECLINES or decline in HARD_DECLINES or code in ("no_card", "invalid_request")
         if hard or retry_at is None or retry_at >= month_ends:
             _save(
                 cycle,
