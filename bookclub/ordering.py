@@ -31,6 +31,8 @@ from bookclub.models import Subscription
 from shop.partner.strategy import BookshopStrategy, split_vat
 
 Basket = get_model("basket", "Basket")
+Line = get_model("basket", "Line")
+LineAttribute = get_model("basket", "LineAttribute")
 ShippingAddress = get_model("order", "ShippingAddress")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -127,6 +129,35 @@ def _shipping_address(subscription: Subscription):
     return address
 
 
+def _add_lines(basket, contents: MonthContents) -> None:
+    """The month's lines in one insert, as ``Basket.add_product`` would make them one by one (a
+    line per product, priced by the basket's strategy); the basket keeps them as its lines, so
+    placing the order reads no line back."""
+    lines = []
+    for product, quantity, _ in contents.lines:
+        if not quantity:
+            continue
+        info = basket.strategy.fetch_for_product(product)
+        if not info.price.exists or info.stockrecord is None:
+            raise ValueError(f"{product} cannot be priced for the month's order")
+        line = Line(
+            basket=basket,
+            line_reference=basket._create_line_reference(product, info.stockrecord, []),
+            product=product,
+            stockrecord=info.stockrecord,
+            quantity=quantity,
+            price_currency=info.price.currency,
+            price_excl_tax=info.price.excl_tax,
+            price_incl_tax=info.price.incl_tax,
+            tax_code=info.price.tax_code,
+        )
+        lines.append(line)
+    Line.objects.bulk_create(lines)
+    for line in lines:
+        line._prefetched_objects_cache = {"attributes": LineAttribute.objects.none()}
+    basket._lines = lines
+
+
 def place_month_order(
     subscription: Subscription,
     period: date,
@@ -150,10 +181,7 @@ def place_month_order(
         # becomes (or merges into) the customer's own basket.
         basket = Basket.objects.create(owner=customer)
         basket.strategy = MonthStrategy(unit_prices)
-        for product, quantity, _ in contents.lines:
-            if quantity:
-                basket.add_product(product, quantity)
-        basket.reset_offer_applications()
+        _add_lines(basket, contents)
         method = ClubParcel()
         shipping_charge = core_prices.Price(currency="GBP", excl_tax=ZERO, incl_tax=ZERO)
         total = OrderTotalCalculator().calculate(basket, shipping_charge)

@@ -230,7 +230,7 @@ def queries_per_cycle(kind: str, subscribers: int, localstripe) -> list[int]:
 
 # Queries per subscriber, the same for every subscriber of a run of any size (pinned: change
 # them deliberately). The emails are sent by their own tasks, after the commit, not counted here.
-PER_SUBSCRIBER = {Plan.Kind.EBOOK: 92, Plan.Kind.PREPAID: 73, Plan.Kind.PAY_MONTHLY: 96}
+PER_SUBSCRIBER = {Plan.Kind.EBOOK: 64, Plan.Kind.PREPAID: 52, Plan.Kind.PAY_MONTHLY: 62}
 
 
 @pytest.mark.parametrize("kind", list(PER_SUBSCRIBER))
