@@ -40,7 +40,15 @@ from oscar.core.loading import get_class, get_model
 
 from bookclub import emails, lifecycle, months, ordering
 from bookclub.exceptions import NotAllowed
-from bookclub.models import BillingCycle, BillingEmail, Invoice, Plan, PlanRunAlert, Subscription
+from bookclub.models import (
+    BillingCycle,
+    BillingEmail,
+    Invoice,
+    Plan,
+    PlanRunAlert,
+    Subscription,
+    SubscriptionOrder,
+)
 from shop.order import processing
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.order.tasks import send_order_confirmation_task
@@ -56,6 +64,7 @@ SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
 
 CARD_SOURCE_TYPE = "Card (Stripe)"
+MONTHLY_PURPOSE = "bookclub-monthly"  # the PaymentIntents' metadata: their events come here
 LEASE = timedelta(minutes=5)
 BATCH = 50
 # Soft declines: asked again after these waits, then given up (within the month).
@@ -264,6 +273,7 @@ def form_order(cycle_id: int, *, worker: str | None = None, picks: dict | None =
                 failure_message=f"Not enough stock of {', '.join(problem.titles)}",
             )
             return cycle.state
+        SubscriptionOrder.objects.create(subscription=subscription, order=order, month=period)
         lifecycle.advance_period(subscription, period=period)
         amount = contents.total
         values = {"order": order, "amount": amount, "titles": contents.charge.titles}
@@ -312,9 +322,11 @@ def charge(cycle_id: int, *, worker: str | None = None) -> str:
     try:
         intent = stripe_api.charge_saved_card(
             amount_pence=to_pence(cycle.amount),
-            customer=subscription.stripe_customer_id,
+            customer_id=subscription.stripe_customer_id,
+            off_session=True,
             payment_method=subscription.stripe_payment_method_id,
             metadata={
+                "purpose": MONTHLY_PURPOSE,
                 "billing_cycle": str(cycle.pk),
                 "order_number": cycle.order.number,
                 "period": cycle.period.isoformat(),

@@ -29,7 +29,7 @@ def remove_event_types(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookclub", "0009_plan_withdrawals_and_refunds"),
+        ("bookclub", "0010_joining"),
         ("order", "0027_ordernumber"),
         ("communication", "0004_auto_20200801_0817"),
     ]

@@ -1,15 +1,15 @@
 """Why forked: the one place that records what happens to a placed order (Oscar's EventHandler).
 
 Payment and shipping events, line and order status changes all go through ``EventHandler``:
-refunds (R-P4), price corrections (R-C5), a line we cannot supply (R-X6), and the returns and
-cancellations to come. The money itself is ``shop.payment.refunds``: the handler checks what
-the order allows, asks payment to record and send the refund, and when Stripe has made it
-(``refund_succeeded``) records the payment event, cancels lines and queues the customer's email.
+refunds (R-P4), price corrections (R-C5), a line we cannot supply (R-X6), and the customer's
+cancellations and returns (R-X1 to R-X5, R-X7: ``shop.returns`` decides, this records).
+The money itself is ``shop.payment.refunds``: the handler checks what the order allows,
+asks payment to record and send the refund, and when Stripe has made it (``refund_succeeded``)
+records the payment event, cancels lines and queues the customer's email.
 """
 
 import logging
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from oscar.apps.order import exceptions as order_exceptions
@@ -23,13 +23,16 @@ from shop.payment.models import Refund
 logger = logging.getLogger(__name__)
 
 PaymentEventType = get_model("order", "PaymentEventType")
+ShippingEventType = get_model("order", "ShippingEventType")
 LinePriceCorrection = get_model("order", "LinePriceCorrection")
 
 # Payment event types, one per meaning; migration order/0025_event_types creates them.
 PAID = "Paid"
 REFUNDED = "Refunded"
-# The line status of a line we cannot supply (R-X6); OSCAR_LINE_STATUS_PIPELINE allows it.
+# The line status of a line we cannot supply (R-X6), or cancelled by the customer before it left
+# us (R-X1, R-X5); and of goods that came back (R-X3, R-X4, R-X7). OSCAR_LINE_STATUS_PIPELINE.
 CANCELLED = "Cancelled"
+RETURNED = "Returned"
 
 LINE_KINDS = (Refund.Kind.LINES, Refund.Kind.UNAVAILABLE)
 
@@ -48,11 +51,15 @@ class EventHandler(processing.EventHandler):
         reason: str,
         line_quantities: dict | None = None,
         amount: Decimal | None = None,
+        send: bool = True,
     ) -> Refund:
         """Refund part or all of an order to its card, now. Raises RefundRefused before Stripe.
 
         ``kind`` says what is refunded: the whole order (what is left of it), chosen lines and
         quantities, the delivery charge, an amount, or lines we cannot supply (cancelled too).
+        Chosen lines with an ``amount``: a cancellation's or a return's figure (the lines' price
+        with delivery, return postage or a deduction, R-X3, R-X4). ``send=False`` only records
+        it, inside the caller's transaction; ``send_refund`` sends it after the commit.
         """
         quantities = {int(k): int(v) for k, v in (line_quantities or {}).items() if int(v) > 0}
         if kind in LINE_KINDS and not quantities:
@@ -68,6 +75,10 @@ class EventHandler(processing.EventHandler):
             line_quantities=quantities,
             user=self.user,
         )
+        return refunds.send_refund(refund) if send else refund
+
+    def send_refund(self, refund: Refund) -> Refund:
+        """Send a refund recorded with ``send=False``, once its transaction has committed."""
         return refunds.send_refund(refund)
 
     def retry_refund(self, refund: Refund) -> Refund:
@@ -122,7 +133,7 @@ class EventHandler(processing.EventHandler):
             correction = LinePriceCorrection.objects.filter(refund=refund).first()
             if correction is not None:
                 corrections.mark_refunded(correction, event)
-        transaction.on_commit(partial(send_refund_email_task.enqueue, refund.pk))
+        send_refund_email_task.enqueue(refund.pk)
 
     def cancel_lines(self, order, lines) -> None:
         """R-X6: the lines we cannot supply are cancelled; the rest of the order goes on."""
@@ -132,6 +143,26 @@ class EventHandler(processing.EventHandler):
             except order_exceptions.InvalidLineStatus:
                 logger.error(
                     "Order %s line %s refunded as unavailable but is %s", order.number, line.pk, line.status
+                )
+
+    # ---- cancellations and returns (R-X1 to R-X5, R-X7) -------------------------------------
+    def record_line_event(self, order, name: str, lines, quantities, *, note: str = "") -> None:
+        """A step of a cancellation or return, as an Oscar shipping event on its lines; the
+        customer sees it on the order page. Types by name: migration returns/0002."""
+        self.handle_shipping_event(
+            order, ShippingEventType.objects.get(name=name), lines, quantities, reference=note
+        )
+
+    def set_lines_status(self, order, lines, status: str) -> None:
+        """Cancelled (nothing had left us) or Returned (the goods came back)."""
+        for line in lines:
+            if line.status == status:
+                continue
+            try:
+                line.set_status(status)
+            except order_exceptions.InvalidLineStatus:
+                logger.error(
+                    "Order %s line %s is %s: not set to %s", order.number, line.pk, line.status, status
                 )
 
     # ---- helpers --------------------------------------------------------------------------
@@ -164,6 +195,8 @@ class EventHandler(processing.EventHandler):
         if kind == Refund.Kind.DELIVERY:
             return order.shipping_incl_tax
         if kind in LINE_KINDS:
+            if amount is not None:
+                return amount
             return sum((line.unit_price_incl_tax * quantities[line.pk] for line in lines), Decimal("0"))
         return amount or Decimal("0")
 

@@ -7,12 +7,12 @@ registers a handler for it from its ``AppConfig.ready()``, in the spirit of dj-s
     @events.handles("payment_intent.succeeded")
     def place_paid_order(event: StripeEvent) -> str: ...
 
-An app whose PaymentIntents carry a metadata key of their own (the book club's monthly charges:
-``billing_cycle``) registers a handler for that key, which takes those events from the type's
-default handler::
+A payment started for another purpose than the shop's checkout (a book club plan being joined)
+names it in the PaymentIntent's ``metadata["purpose"]``; its app registers for that purpose, and
+events about such payments go to it rather than to the checkout::
 
-    @events.handles("payment_intent.succeeded", metadata_key="billing_cycle")
-    def settle_monthly_charge(event: StripeEvent) -> str: ...
+    @events.handles("payment_intent.succeeded", purpose="bookclub-join")
+    def finish_joining(event: StripeEvent) -> str: ...
 
 A handler gets the stored event and returns a short outcome to record. It raises
 ``UnknownObject`` when the event is about something neither we nor Stripe know: that is
@@ -35,8 +35,7 @@ Handler = Callable[[StripeEvent], str]
 IGNORED = "ignored"
 UNKNOWN_OBJECT = "unknown object"
 
-_handlers: dict[str, Handler] = {}
-_keyed_handlers: dict[tuple[str, str], Handler] = {}
+_handlers: dict[tuple[str, str], Handler] = {}
 
 
 class UnknownObject(Exception):
@@ -47,43 +46,41 @@ def _name(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
-def handles(event_type: str, *, metadata_key: str = "") -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of ``event_type`` (one per type), or of
-    the events of that type whose object's metadata has ``metadata_key`` (one per key)."""
-    table, slot = (_keyed_handlers, (event_type, metadata_key)) if metadata_key else (_handlers, event_type)
+def handles(event_type: str, *, purpose: str = "") -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``event_type`` (for payments made for
+    ``purpose``): one handler per type and purpose."""
 
     def register(handler: Handler) -> Handler:
-        registered = table.setdefault(slot, handler)
+        key = (event_type, purpose)
+        registered = _handlers.setdefault(key, handler)
         if _name(registered) != _name(handler):
+            what = f"{event_type} ({purpose})" if purpose else event_type
             raise ImproperlyConfigured(
-                f"{event_type} is already handled by {_name(registered)}; {_name(handler)} cannot be too."
+                f"{what} is already handled by {_name(registered)}; {_name(handler)} cannot be too."
             )
-        table[slot] = handler
+        _handlers[key] = handler
         return handler
 
     return register
 
 
-def _metadata(payload) -> dict:
-    try:
-        metadata = payload["data"]["object"].get("metadata") or {}
-    except (KeyError, TypeError, AttributeError):
-        return {}
-    return metadata if isinstance(metadata, dict) else {}
-
-
-def handler_for(event_type: str, payload: dict | None = None) -> Handler | None:
-    """The handler of an event: the one for a metadata key its object carries, else the type's."""
-    metadata = _metadata(payload)
-    for (handled_type, key), handler in _keyed_handlers.items():
-        if handled_type == event_type and key in metadata:
-            return handler
-    return _handlers.get(event_type)
+def handler_for(event_type: str, purpose: str = "") -> Handler | None:
+    return _handlers.get((event_type, purpose))
 
 
 def handled_types() -> list[str]:
     """The event types to subscribe the Stripe endpoint to."""
-    return sorted(set(_handlers) | {event_type for event_type, _ in _keyed_handlers})
+    return sorted({event_type for event_type, _purpose in _handlers})
+
+
+def purpose_of(event: StripeEvent) -> str:
+    """The purpose named in the event's object's metadata, "" for the shop's own payments."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    data = payload.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    purpose = metadata.get("purpose") if isinstance(metadata, dict) else None
+    return purpose if isinstance(purpose, str) else ""
 
 
 def process(event_id: int) -> str:
@@ -96,7 +93,8 @@ def process(event_id: int) -> str:
         event = StripeEvent.objects.select_for_update().get(pk=event_id)
         if event.processed_at:
             return event.outcome
-        handler = handler_for(event.type, event.payload)
+        purpose = purpose_of(event)
+        handler = handler_for(event.type, purpose) or (handler_for(event.type) if not purpose else None)
         if handler is None:
             outcome = IGNORED
             logger.info("Stripe event %s (%s) stored, not handled", event.stripe_id, event.type)

@@ -179,8 +179,10 @@ def test_R_P5_R_S10_the_webhook_settles_a_month_the_customer_authenticated_but_n
         timeout=5,
     ).raise_for_status()
     paid = event("evt_cycle", "payment_intent.succeeded", intent.id)
-    paid["data"]["object"]["metadata"] = {"billing_cycle": str(cycle.pk)}
-    assert events.handler_for("payment_intent.succeeded", paid).__module__ == "bookclub.webhook_handlers"
+    paid["data"]["object"]["metadata"] = {"purpose": billing.MONTHLY_PURPOSE, "billing_cycle": str(cycle.pk)}
+    assert events.handler_for("payment_intent.succeeded", billing.MONTHLY_PURPOSE).__module__ == (
+        "bookclub.webhook_handlers"
+    )
     post_event(client, signed(settings, paid))
     post_event(client, signed(settings, {**paid, "id": "evt_cycle_again"}))  # delivered twice
     cycle.refresh_from_db()

@@ -28,14 +28,22 @@ BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 
+# A site on this machine only: no one else can receive a link to it, so plain HTTP is allowed
+# there even in production (`make serve-production`, docs/deployment.md).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def checked_site_url(value: str, *, https_only: bool = False) -> str:
-    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong."""
+    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong.
+
+    ``https_only`` refuses ``http://`` except for a loopback host."""
     try:
         parts = urlsplit(value.strip())
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
         parts = None
-    schemes = ("https",) if https_only else ("http", "https")
+    loopback = parts is not None and parts.hostname in LOOPBACK_HOSTS
+    schemes = ("https",) if https_only and not loopback else ("http", "https")
     if parts is None or parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/"):
         raise ImproperlyConfigured(
             f"SITE_URL must be the site's address, such as {schemes[-1]}://shop.example.co.uk"
@@ -142,7 +150,10 @@ OSCAR_APPS = [
 ]
 
 LOCAL_APPS = [
+    "durable.apps.DurableConfig",
     "shop.accounts.apps.AccountsConfig",
+    "shop.ebooks.apps.EbooksConfig",
+    "shop.returns.apps.ReturnsConfig",
     "legal.apps.LegalConfig",
     "legal.privacy.apps.PrivacyConfig",
     "bookclub.apps.BookclubConfig",
@@ -242,9 +253,14 @@ if "ENGINE" not in DATABASES["default"]:  # "" or a URL without a scheme django-
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker write while the web process reads; the timeout absorbs
-    # short writer overlaps instead of failing with "database is locked".
+    # WAL lets the task worker write while the web process reads. SQLite has one writer at a
+    # time: a transaction opened for reading (SQLite's default, DEFERRED) that later writes cannot
+    # wait for the lock and fails at once with "database is locked", whatever the timeout. IMMEDIATE
+    # takes the write lock when the transaction begins, where the 20 s timeout does wait for it
+    # (docs/background-work.md). Every request is a transaction (ATOMIC_REQUESTS), so on SQLite
+    # requests write one after another; PostgreSQL is the profile for many writers.
     DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -266,12 +282,27 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # STATIC AND MEDIA
 # ==============================================================================
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Django serves MEDIA_URL itself only where no web server does (the demo); never in production.
 SERVE_MEDIA = False
+# Files that are never public (eBook EPUBs and the stamped copies customers download): outside
+# MEDIA_ROOT, no URL maps to them; they leave only through a signed download (docs/ebooks.md).
+PRIVATE_ROOT = env("DJANGO_PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private"))
+# django-sendfile2: the simple backend (Django sends the file) in the demo and the tests;
+# production.py switches to nginx's X-Accel-Redirect so no Python worker streams a file.
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = PRIVATE_ROOT
+SENDFILE_URL = "/protected"
+# How long a signed eBook download link works, in seconds (R-E1).
+EBOOK_LINK_MAX_AGE = 300
+# Where customers send books back (R-X2), printed on returns notes and despatch notes.
+RETURNS_ADDRESS = env.list(
+    "RETURNS_ADDRESS",
+    default=["The Bookclub Returns", "Unit 4, Canal Wharf", "Leeds", "LS11 5PS", "United Kingdom"],
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -310,7 +341,9 @@ OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Readers' reviews are not part of the shop: no page of ours shows or asks for them, and Oscar's
 # review pages rendered our book page without what it needs (500s the fuzz test found). Hidden,
 # Oscar serves none of their addresses and its templates drop their links.
-OSCAR_HIDDEN_FEATURES = ["reviews"]
+# Wish lists are not either (issue 15): hidden, Oscar's templates drop their buttons, and
+# shop/customer/apps.py serves none of their addresses (with stock alerts and notifications).
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 # Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
 OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.
@@ -354,13 +387,15 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Complete": (),
     "Cancelled": (),
 }
-# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply).
+# Lines follow the order, and one line alone can be cancelled (R-X6: a line we cannot supply;
+# R-X1, R-X5: cancelled by the customer) or, once dispatched, returned (R-X3, R-X4, R-X7).
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("Being processed", "Cancelled"),
     "Being processed": ("Shipped", "Cancelled"),
-    "Shipped": ("Complete",),
-    "Complete": (),
+    "Shipped": ("Complete", "Returned"),
+    "Complete": ("Returned",),
     "Cancelled": (),
+    "Returned": (),
 }
 OSCAR_ORDER_STATUS_CASCADE = {
     "Being processed": "Being processed",
