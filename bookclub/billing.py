@@ -49,6 +49,8 @@ from bookclub.models import (
     Subscription,
     SubscriptionOrder,
 )
+from shop.ebooks import entitlements
+from shop.ebooks.models import Entitlement
 from shop.order import processing
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.order.tasks import send_order_confirmation_task
@@ -286,8 +288,28 @@ def form_order(cycle_id: int, *, worker: str | None = None, picks: dict | None =
             _save(cycle, state=State.INVOICED, **values)
             _confirm(order)
         else:
+            _withhold_ebooks(order)
             _save(cycle, state=State.ORDERED, renews_term=plan.is_prepaid, **values)
         return cycle.state
+
+
+def _withhold_ebooks(order) -> None:
+    """A month charged after its order is formed keeps its eBooks off the shelf until it is paid:
+    the shop shelves an order's eBooks as it is placed, in this same transaction."""
+    Entitlement.objects.filter(line__order=order, first_download_at__isnull=True).delete()
+
+
+def _shelve_ebooks(cycle: BillingCycle) -> None:
+    """The paid month's eBooks reach the eBookshelf from the 1st, 00:00 London (R-S7)."""
+    available_from = months.month_starts_at(cycle.period)
+    for line in cycle.order.lines.select_related("product__product_class", "product__parent"):
+        if entitlements.is_ebook(line.product):
+            entitlements.grant(
+                user=cycle.subscription.customer,
+                product=line.product,
+                line=line,
+                available_from=available_from,
+            )
 
 
 def _confirm(order) -> None:
@@ -377,6 +399,7 @@ def record_paid(cycle_id: int, intent) -> str:
             failure_message="",
             next_attempt_at=None,
         )
+        _shelve_ebooks(cycle)
         if cycle.renews_term:
             try:
                 lifecycle.renew_term(subscription, term_price=cycle.amount, order_number=order.number)

@@ -16,8 +16,9 @@ import responses
 from django.core import mail
 from django.urls import reverse
 
-from bookclub import billing
+from bookclub import billing, months
 from bookclub.models import BillingCycle, BillingEmail, Plan
+from shop.ebooks.models import Entitlement
 from shop.payment import stripe_api
 from tests.commit import committed
 from tests.factories import UserFactory
@@ -59,6 +60,7 @@ def test_R_P5_R_S7_a_card_wanting_authentication_waits_and_the_customer_finishes
     cycle = BillingCycle.objects.get()
     assert cycle.state == State.NEEDS_AUTHENTICATION and cycle.payment_intent_id
     assert cycle.order.sources.count() == 0  # nothing paid, nothing ships
+    assert not Entitlement.objects.filter(line__order=cycle.order).exists()  # not on the eBookshelf
     [email] = mail.outbox
     assert email.subject.endswith("please confirm this month's payment with your bank")
     link = reverse("bookclub_payments:authenticate", kwargs={"cycle_id": cycle.pk})
@@ -84,6 +86,8 @@ def test_R_P5_R_S7_a_card_wanting_authentication_waits_and_the_customer_finishes
     cycle.refresh_from_db()
     assert cycle.state == State.PAID
     assert len(intents(localstripe)) == 1
+    shelved = Entitlement.objects.filter(line__order=cycle.order)
+    assert shelved.count() == 2 and {e.available_from for e in shelved} == {months.month_starts_at(MAY)}
     assert [m.subject for m in mail.outbox].count(
         f"Order confirmation: your Bookclub order {cycle.order.number}"
     ) == 1
