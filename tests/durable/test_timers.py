@@ -16,6 +16,8 @@ from tests.commit import committed
 
 def test_every_timer_is_a_cron_line_and_a_command_of_the_site():
     assert "sweep_tasks" in TIMERS and "publish_scheduled" in TIMERS
+    # The book club adds its own from ready(): the monthly run (R-S10) and the reminders (R-S3).
+    assert "run_monthly" in TIMERS and "send_renewal_reminders" in TIMERS
     for command, cron in TIMERS.items():
         assert command in get_commands()
         CronTrigger.from_crontab(cron, timezone="UTC")

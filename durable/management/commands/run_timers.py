@@ -16,14 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-logger = logging.getLogger(__name__)
+from durable.timers import TIMERS
 
-# command -> cron fields (minute, hour, day, month, day_of_week)
-TIMERS = {
-    "sweep_tasks": "* * * * *",
-    "publish_scheduled": "* * * * *",
-    "retry_payment_tasks": "*/5 * * * *",
-}
+logger = logging.getLogger(__name__)
 
 
 def run(command: str) -> None:
@@ -38,7 +33,7 @@ def run(command: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the site's timers (sweep_tasks, publish_scheduled every minute; retry_payment_tasks every 5)."
+    help = "Run the site's timers (durable/timers.py: the sweep, scheduled publishing, payment retries, the monthly run...)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run each timer's command once, then exit.")
