@@ -33,7 +33,7 @@ def run(command: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the site's timers (durable/timers.py): the sweep, publishing, payment retries, the monthly run."
+    help = "Run the site's timers (durable/timers.py): sweep, publishing, payment retries, monthly run."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run each timer's command once, then exit.")
