@@ -47,25 +47,25 @@ class AdminCancellationForm(LinesForm):
         ]
     )
     sent_on = forms.DateField(
-        label="Date the customer sent it", widget=forms.DateInput(attrs={"type": "date"}), required=True
+        label="Date the customer sent it", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=True
     )
 
 
 class RefusedDutiesForm(forms.Form):
     received_on = forms.DateField(
-        label="Day the parcel came back", widget=forms.DateInput(attrs={"type": "date"})
+        label="Day the parcel came back", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class PostingForm(forms.Form):
     posted_on = forms.DateField(
-        label="Date on the proof of posting", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date on the proof of posting", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class ReceiveForm(forms.Form):
     received_on = forms.DateField(
-        label="Day the books came back", widget=forms.DateInput(attrs={"type": "date"})
+        label="Day the books came back", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     condition = forms.ChoiceField(choices=Cancellation.Condition.choices, widget=forms.RadioSelect)
     deduction = forms.DecimalField(
