@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # The PostgreSQL pass of the test suite; pytest-django creates and drops test_bookclub itself.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookclub
 
-.PHONY: demo test test-sqlite test-postgres lint install bench clean
+.PHONY: demo serve-production test test-sqlite test-postgres lint install bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ install: $(VENV)/.installed
 ## make demo: install, migrate, seed, then serve with the task worker and localstripe (Ctrl-C stops all)
 demo: install
 	bash bin/demo
+
+## make serve-production: the production shape on loopback: two gunicorn processes (ports
+## WEB_PORT_1, WEB_PORT_2: 8101, 8102) and two task workers on PostgreSQL (DATABASE_URL, default the
+## database bookclub_production, created if missing) with the Redis cache (CACHE_URL), localstripe
+## on STRIPE_PORT (8421); run by honcho from Procfile.production (docs/deployment.md)
+serve-production: install
+	bash bin/serve-production
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL, the two passes side by side
 ## (each pytest uses one core; their outputs are printed whole, one after the other)

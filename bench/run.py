@@ -50,6 +50,7 @@ def bench_env(database_url: str) -> dict:
         DJANGO_SECRET_KEY="bench-only-secret-key-that-is-long-enough-to-pass-checks-4f8a",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
         DJANGO_SECURE_SSL_REDIRECT="False",  # plain HTTP on loopback
+        SITE_URL="https://127.0.0.1",  # production requires one; links in emails only
         DATABASE_URL=database_url,
         DJANGO_MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )

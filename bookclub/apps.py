@@ -6,7 +6,7 @@ class BookclubConfig(AppConfig):
     verbose_name = "Book club"
 
     def ready(self):
-        from bookclub import lifecycle, privacy, subscriptions
+        from bookclub import lifecycle, privacy, subscriptions, webhook_handlers  # noqa: F401 (registers)
         from bookclub.models import (
             PlanWithdrawal,
             Subscription,

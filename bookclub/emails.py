@@ -62,7 +62,7 @@ def queue(event: SubscriptionEvent, code: str) -> SubscriptionEmail:
     if created:
         from bookclub.tasks import send_subscription_email_task
 
-        transaction.on_commit(lambda: send_subscription_email_task.enqueue(email.pk))
+        send_subscription_email_task.enqueue(email.pk)
     return email
 
 

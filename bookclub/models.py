@@ -452,6 +452,60 @@ class SubscriptionRefund(models.Model):
         return f"Pro-rata refund of {self.amount} for subscription {self.subscription_id}"
 
 
+class SubscriptionOrder(models.Model):
+    """An order made for one month of a subscription (the first at joining, then the monthly run's).
+
+    What My Account lists as the plan's past orders; one order per subscription and month.
+    """
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="orders")
+    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="subscription_order")
+    month = models.DateField(help_text="The first day of the month the order is for.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "month"], name="one_order_per_subscription_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Order for {self.month:%B %Y} of subscription {self.subscription_id}"
+
+
+class JoiningPayment(models.Model):
+    """The first charge of a pre-paid (the term) or eBook plan (the first month), paid by card
+    while joining: one Stripe PaymentIntent on the card the joining saved (R-P1, R-P5).
+
+    The order number is reserved before Stripe is asked, so a second press of "Pay and join"
+    finds this row and reads the same PaymentIntent instead of charging twice; the browser's
+    return and the ``payment_intent.succeeded`` webhook both finish joining through it, once.
+    """
+
+    class Status(models.TextChoices):
+        STARTED = "started", "Waiting for the payment"
+        PAID = "paid", "Paid: the subscription is confirmed"
+        FAILED = "failed", "Not paid"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="joining_payments")
+    payment_intent_id = models.CharField(max_length=255, unique=True)
+    order_number = models.CharField(max_length=128, unique=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.STARTED)
+    agreed_terms_at = models.DateTimeField(help_text="When the customer ticked the Terms box (R-L3).")
+    order = models.OneToOneField(
+        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="joining_payment"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Joining payment {self.payment_intent_id} for subscription {self.subscription_id}"
+
+
 # ==============================================================================
 # The editors' side (Wagtail): a page per plan and a dated selection per plan and month (R-S2)
 # ==============================================================================
@@ -460,6 +514,7 @@ from bookclub.pages import MonthlySelectionPage, PlanPage, PlansIndexPage, Selec
 
 __all__ = [
     "DiscountClaim",
+    "JoiningPayment",
     "MonthlySelectionPage",
     "Plan",
     "PlanPage",
@@ -471,5 +526,6 @@ __all__ = [
     "SubscriptionEmail",
     "SubscriptionEvent",
     "SubscriptionMonth",
+    "SubscriptionOrder",
     "SubscriptionRefund",
 ]

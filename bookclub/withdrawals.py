@@ -14,7 +14,6 @@ twice; it resends only refunds that have not gone through, with their own idempo
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
@@ -47,7 +46,7 @@ def start(plan: Plan, *, by, reason: str) -> PlanWithdrawal:
             "subscriber_count": lifecycle.subscriptions_of_withdrawn_plan(plan).count(),
         },
     )
-    transaction.on_commit(partial(withdraw_plan_task.enqueue, withdrawal.pk))
+    withdraw_plan_task.enqueue(withdrawal.pk)
     return withdrawal
 
 
@@ -159,4 +158,4 @@ def rerun(withdrawal: PlanWithdrawal) -> None:
     """Run the job again (what is left, and refunds not yet through), after the commit."""
     from bookclub.tasks import withdraw_plan_task
 
-    transaction.on_commit(partial(withdraw_plan_task.enqueue, withdrawal.pk))
+    withdraw_plan_task.enqueue(withdrawal.pk)

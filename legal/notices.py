@@ -50,7 +50,7 @@ def announce_if_significant(revision: Revision) -> None:
         return
     from legal.tasks import send_significant_change_notices_task
 
-    transaction.on_commit(lambda: send_significant_change_notices_task.enqueue(revision.pk))
+    send_significant_change_notices_task.enqueue(revision.pk)
 
 
 def takes_effect_at(revision: Revision):

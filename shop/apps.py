@@ -7,7 +7,8 @@ class BookshopConfig(Shop):
 
     Wagtail owns ``/``, so Oscar's home redirect is dropped; the catalogue lives at
     ``/books/``, the rest keeps Oscar's paths (``/basket/``, ``/checkout/``, ``/accounts/``,
-    ``/search/``, ``/dashboard/``).
+    ``/search/``, ``/dashboard/``). Shared wish lists (``/wishlists/``) are not part of the shop
+    (issue 15; see shop/customer/apps.py).
     """
 
     def get_urls(self):
@@ -18,7 +19,7 @@ class BookshopConfig(Shop):
         ]
         for pattern in super().get_urls():
             route = str(pattern.pattern)
-            if route == "":
+            if route in ("", "wishlists/"):
                 continue
             if route == "catalogue/":
                 pattern = path("books/", self.catalogue_app.urls)

@@ -10,7 +10,10 @@ class CheckoutConfig(apps.CheckoutConfig):
         super().ready()
         self.payment_return_view = get_class("checkout.views", "PaymentReturnView")
         self.unavailable_view = get_class("checkout.views", "UnavailableView")
-        from shop.checkout import webhook_handlers  # noqa: F401 (payment_intent.succeeded places the order)
+        from durable import register_finder
+        from shop.checkout import owed, webhook_handlers  # noqa: F401 (payment_intent.succeeded places the order)
+
+        register_finder("unconfirmed paid orders", owed.unconfirmed_paid_orders)
 
     def get_urls(self):
         return super().get_urls() + self.post_process_urls(

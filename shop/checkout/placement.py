@@ -15,7 +15,6 @@ the payment is refunded in full and the customer is told; its order number is ne
 import hashlib
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -178,7 +177,7 @@ def place_order_for_payment_intent(payment_intent_id: str) -> Placement:
         payment.save(update_fields=["status", "order", "updated_at"])
         numbers.end(order.number)
         record_legal_agreement(order, payment)
-        transaction.on_commit(partial(send_order_confirmation_task.enqueue, order.pk))
+        send_order_confirmation_task.enqueue(order.pk)
         logger.info("Order %s placed for %s", order.number, intent.id)
         return Placement("placed", payment, intent)
 

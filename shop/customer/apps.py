@@ -3,6 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from oscar.core.loading import get_class
 
+# Oscar's My Account sections a book club's members have no use for (issue 15): stock alerts,
+# the notifications inbox and wish lists. Their addresses are not served, the tabs are gone
+# (templates/oscar/customer/partials/standard_tabs.html) and "wishlists" is a hidden feature, so
+# Oscar's templates drop their buttons. The models stay: old rows are still in a member's data
+# download and go when the account closes (R-A3, shop/customer/personal_data.py).
+REMOVED_SECTIONS = ("alert", "notifications-", "wishlists-")
+
 
 class CustomerConfig(apps.CustomerConfig):
     name = "shop.customer"
@@ -33,4 +40,10 @@ class CustomerConfig(apps.CustomerConfig):
                 name="download-data",
             ),
         ]
-        return super().get_urls() + self.post_process_urls(urls)
+        kept = [
+            pattern
+            for pattern in super().get_urls()
+            if not (getattr(pattern, "name", None) or "").startswith(REMOVED_SECTIONS)
+            and str(pattern.pattern) != "notifications/"  # Oscar's unnamed redirect to the inbox
+        ]
+        return kept + self.post_process_urls(urls)

@@ -7,7 +7,7 @@ call them.
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +23,20 @@ from legal.privacy.forms import MarketingPreferencesForm, PasswordConfirmForm
 from shop.customer.personal_data import closure_summary
 
 Order = get_model("order", "Order")
+User = get_user_model()
+
+
+class ProfileView(oscar_views.ProfileView):
+    """Oscar's profile lists every extra field of the user model; ours has only ``session_epoch``,
+    a counter for signing out other devices (R-A1), which means nothing to a member: the profile
+    shows the fields a member can edit."""
+
+    def get_profile_fields(self, user):
+        return [
+            self.get_model_field_data(user, name)
+            for name in User._meta.additional_fields
+            if User._meta.get_field(name).editable
+        ]
 
 
 class MarketingPreferencesView(PageTitleMixin, generic.UpdateView):

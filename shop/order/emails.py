@@ -11,9 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from durable import once
 from shop.payment.models import Refund
 
 logger = logging.getLogger(__name__)
+
+CONFIRMATION = "order-confirmation"  # the receipt's kind (durable.once)
 
 Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
@@ -24,9 +27,13 @@ def send_order_confirmation(order_id: int) -> bool:
     """R-L5: the Order Confirmation, sent once payment is received, and never twice.
 
     Oscar's dispatcher records the CommunicationEvent on the order (and the Email, for a
-    customer with an account): that event is the proof it was sent."""
+    customer with an account): that event is the proof it was sent. The receipt (unique by
+    order) makes a second run wait for the first and then send nothing, on any database; if the
+    send fails, the receipt rolls back with it and the retry sends."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.communication_events.filter(event_type__code=OrderDispatcher.ORDER_PLACED_EVENT_CODE).exists():
+        return False
+    if not once(CONFIRMATION, order.number):
         return False
     OrderDispatcher(logger=logger).send_order_placed_email(order)
     return True

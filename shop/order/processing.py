@@ -10,7 +10,6 @@ records the payment event, cancels lines and queues the customer's email.
 
 import logging
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from oscar.apps.order import exceptions as order_exceptions
@@ -134,7 +133,7 @@ class EventHandler(processing.EventHandler):
             correction = LinePriceCorrection.objects.filter(refund=refund).first()
             if correction is not None:
                 corrections.mark_refunded(correction, event)
-        transaction.on_commit(partial(send_refund_email_task.enqueue, refund.pk))
+        send_refund_email_task.enqueue(refund.pk)
 
     def cancel_lines(self, order, lines) -> None:
         """R-X6: the lines we cannot supply are cancelled; the rest of the order goes on."""

@@ -1,17 +1,21 @@
-"""Background work for orders: thin tasks that call one rule each."""
+"""Background work for orders: thin tasks that call one rule each.
+
+The confirmation and refund emails are durable (``durable``): retried with backoff after a
+failure, taken back from a dead worker, and each sends once (docs/background-work.md)."""
 
 from django_tasks import task
 
+from durable import durable_task
 from shop.order import delivery, emails
 
 
-@task()
+@durable_task()
 def send_order_confirmation_task(order_id: int) -> bool:
     """R-L5: the Order Confirmation, once."""
     return emails.send_order_confirmation(order_id)
 
 
-@task()
+@durable_task()
 def send_refund_email_task(refund_id: int) -> bool:
     """R-P4, R-X6: tell the customer about a refund, once."""
     return emails.send_refund_email(refund_id)

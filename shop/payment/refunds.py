@@ -13,7 +13,6 @@ their success through ``signals.refund_succeeded``.
 
 import logging
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -100,7 +99,7 @@ def refund_unplaced_payment(payment: CheckoutPayment) -> Refund:
         defaults={"amount": payment.amount, "reason": UNPLACED_REASON},
     )
     if created:
-        transaction.on_commit(partial(send_refund_task.enqueue, refund.pk))
+        send_refund_task.enqueue(refund.pk)
     return refund
 
 

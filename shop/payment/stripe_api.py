@@ -130,3 +130,70 @@ def card_error_message(error: Exception) -> str:
     """What a customer reads when their card was not accepted."""
     message = getattr(error, "user_message", None) or "Your card was not accepted."
     return f"{message} Nothing has been charged: please check the details or try another card."
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved cards (R-P5): a Stripe customer, a SetupIntent confirmed in the page (3-D Secure on
+# session), then charges on the saved card. Used by the book club's plans.
+# ---------------------------------------------------------------------------------------------
+def create_customer(*, email: str, metadata: dict, idempotency_key: str) -> stripe.Customer:
+    return client().v1.customers.create(
+        params={"email": email, "metadata": metadata}, options={"idempotency_key": idempotency_key}
+    )
+
+
+def create_setup_intent(*, customer_id: str, metadata: dict, idempotency_key: str) -> stripe.SetupIntent:
+    """A SetupIntent for a card the customer will be charged on later without being present.
+
+    Stripe.js confirms it in the page (``confirmCardSetup``), with 3-D Secure if the bank asks.
+    """
+    return client().v1.setup_intents.create(
+        params={
+            "customer": customer_id,
+            "payment_method_types": ["card"],
+            "usage": "off_session",
+            "metadata": metadata,
+        },
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def retrieve_setup_intent(setup_intent_id: str) -> stripe.SetupIntent:
+    return client().v1.setup_intents.retrieve(setup_intent_id)
+
+
+def attach_payment_method(payment_method_id: str, *, customer_id: str) -> stripe.PaymentMethod:
+    """Make sure the saved card belongs to the customer (Stripe attaches it when the SetupIntent
+    succeeds; localstripe does not, so it is done here when it has not been)."""
+    method = retrieve_payment_method(payment_method_id)
+    owner = (
+        method.customer if isinstance(method.customer, str) or method.customer is None else method.customer.id
+    )
+    if owner == customer_id:
+        return method
+    return client().v1.payment_methods.attach(payment_method_id, params={"customer": customer_id})
+
+
+def charge_saved_card(
+    *,
+    amount_pence: int,
+    customer_id: str,
+    payment_method: str,
+    metadata: dict,
+    idempotency_key: str,
+    off_session: bool = False,
+) -> stripe.PaymentIntent:
+    """Charge a saved card: with the customer present (``off_session=False``, 3-D Secure may be
+    asked for: ``requires_action``) or in their absence (the monthly run). CardError if declined."""
+    params = {
+        "amount": amount_pence,
+        "currency": "gbp",
+        "customer": customer_id,
+        "payment_method": payment_method,
+        "payment_method_types": ["card"],
+        "confirm": True,
+        "metadata": metadata,
+    }
+    if off_session:
+        params["off_session"] = True
+    return client().v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})

@@ -47,7 +47,9 @@ class AdminCancellationForm(LinesForm):
         ]
     )
     sent_on = forms.DateField(
-        label="Date the customer sent it", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=True
+        label="Date the customer sent it",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=True,
     )
 
 
@@ -59,7 +61,8 @@ class RefusedDutiesForm(forms.Form):
 
 class PostingForm(forms.Form):
     posted_on = forms.DateField(
-        label="Date on the proof of posting", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date on the proof of posting",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

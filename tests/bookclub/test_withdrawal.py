@@ -105,7 +105,7 @@ def test_R_S9_the_withdrawal_job_run_twice_refunds_each_subscriber_once(order_ad
     plan, paying, *_ = quarterly
     with committed():
         withdrawal = withdrawals.start(plan, by=order_admin, reason="Series ended")
-    withdraw_plan_task.enqueue(withdrawal.pk)  # a second worker, a retry, "Run the job again"
+    withdraw_plan_task.call(withdrawal.pk)  # a second worker, a retry, "Run the job again"
     with committed():
         withdrawals.rerun(withdrawal)
     withdrawal.refresh_from_db()
@@ -128,8 +128,8 @@ def test_R_S9_a_refund_stripe_refused_is_sent_again_by_the_next_run_and_only_onc
     assert progress.remaining == 0 and progress.refunds_waiting == 2 and not progress.finished
     settings.STRIPE_API_BASE = localstripe
     assert all(stripe_refunds(order) == [] for _, order in paying)
-    withdraw_plan_task.enqueue(withdrawal.pk)
-    withdraw_plan_task.enqueue(withdrawal.pk)
+    withdraw_plan_task.call(withdrawal.pk)
+    withdraw_plan_task.call(withdrawal.pk)
     assert all(stripe_refunds(order) == [3198] for _, order in paying)
     assert withdrawals.progress(withdrawal).finished
 

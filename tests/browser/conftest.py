@@ -2,6 +2,8 @@ import pytest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from tests.browser import axe as axe_core
+from tests.conftest import RESULTS
 from website.demo import catalogue, content
 
 Product = get_model("catalogue", "Product")
@@ -40,6 +42,24 @@ def csp_violations(browser, monkeypatch):
     monkeypatch.setattr(browser, "new_context", watched_context)
     yield found
     assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def axe_tally():
+    tally = axe_core.Tally()
+    yield tally
+    tally.write(RESULTS / "axe-summary.json")
+
+
+@pytest.fixture
+def axe(axe_tally, request):
+    """``axe(page)``: axe-core's WCAG 2.2 AA rules on the page as it stands, at 1280 and 390 px;
+    a critical or serious violation fails the test (tests/browser/axe.py)."""
+
+    def run(page, *, exclude: list[str] | None = None) -> None:
+        axe_core.check(page, axe_tally, request.node.nodeid, exclude=exclude)
+
+    return run
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from legal.privacy.models import MarketingPreferences
 from tests.factories import UserFactory
 
 
-def test_R_A1_R_A6_lockout_and_unsubscribe_pages(page, live_server, demo_site, output_dir):
+def test_R_A1_R_A6_lockout_and_unsubscribe_pages(page, live_server, demo_site, output_dir, axe):
     reader = UserFactory(email="ada@example.com")
     MarketingPreferences.objects.create(user=reader, newsletter=True)
 
@@ -20,11 +20,13 @@ def test_R_A1_R_A6_lockout_and_unsubscribe_pages(page, live_server, demo_site, o
         if page.get_by_role("heading", name="Too many attempts to sign in").is_visible():
             break
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts to sign in")
+    axe(page)
     page.screenshot(path=output_dir / "1-locked-out.png", full_page=True)
 
     email = marketing.build_marketing_email(reader, "newsletter", "News", "Hello")
     link = email.extra_headers["List-Unsubscribe"].strip("<>")
     page.goto(live_server.url + link[link.index("/unsubscribe/") :])
     expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    axe(page)
     page.screenshot(path=output_dir / "2-unsubscribed.png", full_page=True)
     assert not MarketingPreferences.objects.get(user=reader).newsletter

@@ -104,23 +104,27 @@ def wait_for(condition, seconds=8.0):
 
 
 def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242(
-    page, shop, webhooks, output_dir
+    page, shop, webhooks, output_dir, axe
 ):
     book = a_book("paperback")
     add_to_basket_and_start_checkout(page, shop, book)
+    axe(page)
     page.screenshot(path=output_dir / "1-gateway.png", full_page=True)
     page.get_by_role("button", name=re.compile("Continue")).first.click()
 
     expect(page.locator("#id_postcode")).to_be_visible()
     fill_uk_address(page)
+    axe(page)
     page.screenshot(path=output_dir / "2-address.png", full_page=True)
     page.get_by_role("button", name=re.compile("Continue")).first.click()
     if "shipping-method" in page.url:
+        axe(page)
         page.screenshot(path=output_dir / "3-method.png", full_page=True)
         page.get_by_role("button", name=re.compile("Select|Continue")).first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Card details")
     fill_card(page, CARDS["visa"])
+    axe(page)
     page.screenshot(path=output_dir / "4-card.png", full_page=True)
     page.get_by_role("button", name="Continue to review").click()
 
@@ -129,8 +133,10 @@ def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242
     expect(page.locator(".order-summary")).to_contain_text("Includes VAT")
     page.get_by_role("button", name=re.compile("^Pay ")).click()  # boxes unticked: refused
     expect(page.locator(".invalid-feedback").first).to_contain_text("Terms and Conditions of Sale")
+    axe(page)
     page.screenshot(path=output_dir / "5-review-refused.png", full_page=True)
     tick_agreements(page)
+    axe(page)
     page.screenshot(path=output_dir / "6-review.png", full_page=True)
     page.get_by_role("button", name=re.compile("^Pay ")).click()
 
@@ -139,6 +145,7 @@ def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242
     expect(page.locator(".order-number")).to_have_text(order.number)
     expect(page.locator(".legal-acceptance")).to_contain_text("version")  # the Terms just accepted
     expect(page.locator(".order-summary .format-badge")).to_have_text("Paperback")
+    axe(page)
     page.screenshot(path=output_dir / "7-confirmation.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=output_dir / "7-confirmation-390.png", full_page=True)
@@ -161,7 +168,7 @@ def test_R_P1_R_P2_R_L5_a_reader_buys_a_paperback_to_a_uk_address_with_card_4242
     assert Order.objects.count() == 1 and len(mail.outbox) == 1
 
 
-def test_R_P1_a_three_d_secure_card_passes_the_banks_challenge(page, shop, output_dir):
+def test_R_P1_a_three_d_secure_card_passes_the_banks_challenge(page, shop, output_dir, axe):
     add_to_basket_and_start_checkout(page, shop, a_book("ebook"))
     page.get_by_role("button", name=re.compile("Continue")).first.click()
     fill_card(page, CARDS["3ds"])
@@ -172,15 +179,17 @@ def test_R_P1_a_three_d_secure_card_passes_the_banks_challenge(page, shop, outpu
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm the payment with your bank")
     bank = page.get_by_role("button", name="Complete authentication")
     expect(bank).to_be_visible()
+    axe(page)
     page.screenshot(path=output_dir / "1-bank-challenge.png", full_page=True)
     bank.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your order is confirmed")
+    axe(page)
     page.screenshot(path=output_dir / "2-confirmation.png", full_page=True)
     assert Order.objects.count() == 1
 
 
-def test_R_P1_a_declined_card_shows_the_error_and_keeps_the_basket(page, shop, output_dir):
+def test_R_P1_a_declined_card_shows_the_error_and_keeps_the_basket(page, shop, output_dir, axe):
     add_to_basket_and_start_checkout(page, shop, a_book("ebook"))
     page.get_by_role("button", name=re.compile("Continue")).first.click()
     fill_card(page, CARDS["declined"])
@@ -191,11 +200,12 @@ def test_R_P1_a_declined_card_shows_the_error_and_keeps_the_basket(page, shop, o
     expect(page.get_by_role("heading", level=1)).to_have_text("Card details")
     expect(page.locator(".alert-danger")).to_contain_text("Your card was declined.")
     expect(page.locator(".basket-summary__count")).to_have_text(re.compile(r"^1"))
+    axe(page)
     page.screenshot(path=output_dir / "1-declined.png", full_page=True)
     assert not Order.objects.exists()
 
 
-def test_R_D4_an_ebook_only_order_skips_delivery(page, shop, output_dir):
+def test_R_D4_an_ebook_only_order_skips_delivery(page, shop, output_dir, axe):
     ebook = a_book("ebook")
     add_to_basket_and_start_checkout(page, shop, ebook)
     page.get_by_role("button", name=re.compile("Continue")).first.click()
@@ -205,6 +215,7 @@ def test_R_D4_an_ebook_only_order_skips_delivery(page, shop, output_dir):
     fill_card(page, CARDS["visa"])
     page.get_by_role("button", name="Continue to review").click()
     expect(page.locator(".review-grid")).to_contain_text("nothing to post")
+    axe(page)
     page.screenshot(path=output_dir / "1-review-ebook.png", full_page=True)
     tick_agreements(page)
     page.get_by_role("button", name=re.compile("^Pay ")).click()
@@ -213,7 +224,7 @@ def test_R_D4_an_ebook_only_order_skips_delivery(page, shop, output_dir):
     assert order.shipping_address is None and order.shipping_incl_tax == 0
 
 
-def test_R_C2_a_paperback_sold_out_during_3ds_is_refunded_and_the_reader_told(page, shop, output_dir):
+def test_R_C2_a_paperback_sold_out_during_3ds_is_refunded_and_the_reader_told(page, shop, output_dir, axe):
     book = a_book("paperback")
     add_to_basket_and_start_checkout(page, shop, book)
     page.get_by_role("button", name=re.compile("Continue")).first.click()
@@ -232,12 +243,13 @@ def test_R_C2_a_paperback_sold_out_during_3ds_is_refunded_and_the_reader_told(pa
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Sorry, we could not place your order")
     expect(page.locator(".alert-warning")).to_contain_text(book.get_title())
+    axe(page)
     page.screenshot(path=output_dir / "1-unavailable.png", full_page=True)
     assert not Order.objects.exists() and CheckoutPayment.objects.get().refunds.get().stripe_refund_id
     assert len(mail.outbox) == 1 and "refunded" in mail.outbox[0].subject
 
 
-def test_R_P4_R_X6_an_order_admin_refunds_a_line_from_the_dashboard(page, shop, localstripe, output_dir):
+def test_R_P4_R_X6_an_order_admin_refunds_a_line_from_the_dashboard(page, shop, localstripe, output_dir, axe):
     from django.test import Client
 
     from tests.factories import UserFactory
@@ -258,10 +270,12 @@ def test_R_P4_R_X6_an_order_admin_refunds_a_line_from_the_dashboard(page, shop, 
     line = order.lines.get(product__product_class__slug="paperback")
     page.locator(f"#id_line_{line.pk}").fill("1")
     page.get_by_label("Reason (the customer sees it)").fill("Out of print at the publisher")
+    axe(page)
     page.screenshot(path=output_dir / "1-refund-form.png", full_page=True)
     page.get_by_role("button", name="Refund to the customer's card").click()
 
     expect(page.locator("#refund-history")).to_contain_text("Out of print at the publisher")
+    axe(page)
     page.screenshot(path=output_dir / "2-refunded.png", full_page=True)
     line.refresh_from_db()
     assert line.status == "Cancelled" and order.refunds.get().status == "succeeded"

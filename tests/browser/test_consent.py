@@ -28,10 +28,11 @@ def banner(page):
     return page.get_by_role("region", name="Your cookie choices")
 
 
-def test_R_A4_banner_blocks_analytics_until_the_reader_accepts(page, live_server, demo_site, output_dir):
+def test_R_A4_banner_blocks_analytics_until_the_reader_accepts(page, live_server, demo_site, output_dir, axe):
     requests = record_requests(page)
     page.goto(live_server.url + "/")
     expect(banner(page)).to_be_visible()
+    axe(page)
     page.screenshot(path=output_dir / "1-banner.png")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="All books").click()
@@ -56,6 +57,7 @@ def test_R_A4_banner_blocks_analytics_until_the_reader_accepts(page, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Cookie settings")
     analytics_box = page.get_by_label("Allow analytics cookies")
     expect(analytics_box).to_be_checked()
+    axe(page)
     page.screenshot(path=output_dir / "2-preferences.png", full_page=True)
     analytics_box.uncheck()
     page.get_by_role("button", name="Save my choices").click()
@@ -73,7 +75,9 @@ def test_R_A4_banner_blocks_analytics_until_the_reader_accepts(page, live_server
     )
 
 
-def test_R_A4_global_privacy_control_is_a_refusal_of_analytics(browser, live_server, demo_site, output_dir):
+def test_R_A4_global_privacy_control_is_a_refusal_of_analytics(
+    browser, live_server, demo_site, output_dir, axe
+):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB", extra_http_headers={"Sec-GPC": "1"}
     )
@@ -85,6 +89,7 @@ def test_R_A4_global_privacy_control_is_a_refusal_of_analytics(browser, live_ser
         requests = record_requests(page)
         page.goto(live_server.url + "/")
         expect(banner(page).get_by_text("Global Privacy Control")).to_be_visible()
+        axe(page)
         page.screenshot(path=output_dir / "1-banner-with-gpc.png")
         banner(page).get_by_role("button", name="Accept all cookies").click()
         expect(banner(page)).to_be_hidden()
@@ -104,6 +109,7 @@ def test_R_A4_global_privacy_control_is_a_refusal_of_analytics(browser, live_ser
         expect(page.get_by_label("Allow analytics cookies")).to_be_disabled()
         expect(page.get_by_label("Allow analytics cookies")).not_to_be_checked()
         expect(page.get_by_text("Global Privacy Control")).to_be_visible()
+        axe(page)
         page.screenshot(path=output_dir / "2-preferences-with-gpc.png", full_page=True)
     finally:
         context.close()
@@ -122,7 +128,7 @@ def test_R_A4_basket_works_with_essential_cookies_only(page, live_server, demo_s
     assert cookie_names(page) <= ESSENTIAL_COOKIES
 
 
-def test_R_A2_R_A3_my_account_privacy_pages(page, live_server, demo_site, output_dir):
+def test_R_A2_R_A3_my_account_privacy_pages(page, live_server, demo_site, output_dir, axe):
     reader = UserFactory(email="ada@example.com", first_name="Ada", last_name="Byron")
     page.goto(live_server.url + "/accounts/login/")
     banner(page).get_by_role("button", name="Essential cookies only").click()
@@ -135,6 +141,7 @@ def test_R_A2_R_A3_my_account_privacy_pages(page, live_server, demo_site, output
     expect(page.get_by_role("heading", level=1)).to_have_text("Marketing emails")
     for label in ("The monthly newsletter", "Catalogue mailings", "Special offers"):
         expect(page.get_by_label(label)).not_to_be_checked()
+    axe(page)
     page.screenshot(path=output_dir / "1-marketing.png", full_page=True)
     page.get_by_label("The monthly newsletter").check()
     page.get_by_role("button", name="Save my choices").click()
@@ -142,6 +149,7 @@ def test_R_A2_R_A3_my_account_privacy_pages(page, live_server, demo_site, output
 
     page.get_by_role("link", name="Privacy and security").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy and security")
+    axe(page)
     page.screenshot(path=output_dir / "2-privacy.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my data").click()
@@ -149,9 +157,11 @@ def test_R_A2_R_A3_my_account_privacy_pages(page, live_server, demo_site, output
 
     page.get_by_role("link", name="Close my account").last.click()
     expect(page.get_by_role("heading", level=2, name="What closing your account does")).to_be_visible()
+    axe(page)
     page.screenshot(path=output_dir / "3-close-account.png", full_page=True)
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Close my account for good").click()
     expect(page.locator(".alert-success").first).to_contain_text("Your account is closed")
+    axe(page)
     page.screenshot(path=output_dir / "4-closed.png")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()

@@ -29,7 +29,9 @@ def test_the_guard_reports_an_inline_script_and_an_outside_stylesheet(
     csp_violations.clear()  # expected here; anywhere else they fail the test
 
 
-def test_oscars_basket_behaviours_run_from_a_file_under_the_policy(page, live_server, demo_site, output_dir):
+def test_oscars_basket_behaviours_run_from_a_file_under_the_policy(
+    page, live_server, demo_site, output_dir, axe
+):
     """Oscar's basket links were started by an inline script; static/js/oscar-init.js starts them now."""
     from playwright.sync_api import expect
 
@@ -41,6 +43,7 @@ def test_oscars_basket_behaviours_run_from_a_file_under_the_policy(page, live_se
 
     page.get_by_role("link", name="I have a voucher code...").click()
     expect(page.get_by_label("Code")).to_be_visible()
+    axe(page)
     page.screenshot(path=output_dir / "1-basket-voucher-form.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=output_dir / "2-basket-390.png", full_page=True)

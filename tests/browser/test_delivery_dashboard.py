@@ -19,7 +19,7 @@ def sign_in(page, live_server, user):
 
 
 def test_R_D6_order_admin_revises_the_estimated_delivery(
-    page, live_server, transactional_db, output_dir, mailoutbox
+    page, live_server, transactional_db, output_dir, mailoutbox, axe
 ):
     install_default_rules()
     order = place_order(make_basket((BookFactory(), 2), owner=UserFactory(email="reader@example.com")))
@@ -32,6 +32,7 @@ def test_R_D6_order_admin_revises_the_estimated_delivery(
     page.get_by_label("Reason (sent to the customer)").fill("The carrier has a backlog after the storms.")
     page.get_by_role("button", name="Revise and email the customer").click()
     expect(page.locator("#estimated-delivery")).to_contain_text(f"{new_date:%-d %B %Y}")
+    axe(page)
     page.screenshot(path=output_dir / "1-order-page-revised.png", full_page=True)
 
     page.goto(f"{live_server.url}/dashboard/shipping/blocked-destinations/")
@@ -39,4 +40,5 @@ def test_R_D6_order_admin_revises_the_estimated_delivery(
     page.get_by_label("Belarus").check()
     page.get_by_role("button", name="Save blocked destinations").click()
     expect(page.locator(".alert-success")).to_contain_text("Belarus")
+    axe(page)
     page.screenshot(path=output_dir / "2-blocked-destinations.png")

@@ -40,7 +40,7 @@ def sign_in(page, base_url, email):
 
 
 def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_old_order_keeps_its_version(
-    page, browser, live_server, demo_site, output_dir
+    page, browser, live_server, demo_site, output_dir, axe
 ):
     terms = LegalPage.objects.get(kind="terms")
     in_force_before = versions.version_in_force("terms")
@@ -65,6 +65,7 @@ def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_ol
     expect(rules).to_contain_text(f"Scheduled for {timezone.localdate(go_live):%-d %B %Y}")
     expect(rules).to_contain_text("This form shows the version in force")
     expect(rules).to_contain_text("14 days' notice")
+    axe(page)
     page.screenshot(path=output_dir / "1-editor-scheduled-version-explained.png")
     page.set_viewport_size({"width": 390, "height": 844})
     rules.scroll_into_view_if_needed()
@@ -81,10 +82,12 @@ def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_ol
     page.fill("#id_effective_from", timezone.localdate().isoformat())
     page.fill("#id_change_summary", "Says where to see whether a book can be pre-ordered.")
     page.locator("#id_change_summary").press("Tab")
+    axe(page)
     page.screenshot(path=output_dir / "1-editor-editing.png")
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r"/cms/pages/\d+/$"))  # back in the explorer: published
+    axe(page)
     page.screenshot(path=output_dir / "2-editor-published.png")
 
     published = versions.version_in_force("terms")
@@ -102,17 +105,20 @@ def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_ol
     expect(tab.locator(".legal-version")).to_contain_text("Version 3")
     expect(tab.locator("#clause-2-3")).to_contain_text(NEW_SENTENCE)
     expect(tab.locator("#clause-1-1")).not_to_contain_text("Folio Yard")  # not before its day
+    axe(tab)
     tab.screenshot(path=output_dir / "3-reader-terms.png", full_page=True)
 
     tab.get_by_role("link", name=re.compile(r"All versions")).click()
     expect(tab.get_by_role("heading", level=1)).to_contain_text("every version")
     expect(tab.locator(".legal-versions tbody tr")).to_have_count(3)
     expect(tab.locator(".legal-versions__current")).to_contain_text("whether a book can be pre-ordered")
+    axe(tab)
     tab.screenshot(path=output_dir / "4-versions-list.png", full_page=True)
 
     tab.get_by_role("link", name="Changes from version 2").click()
     expect(tab.locator(".legal-change--changed").first).to_contain_text("2.3")
     expect(tab.locator(".legal-change ins").first).to_contain_text("pre-ordered")
+    axe(tab)
     tab.screenshot(path=output_dir / "5-what-changed.png", full_page=True)
     reader_context.close()
 
@@ -125,10 +131,12 @@ def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_ol
         "link", name=re.compile("Terms and Conditions")
     )
     expect(terms_link).to_have_attribute("href", "/legal/terms/versions/2/")
+    axe(mine)
     mine.screenshot(path=output_dir / "6-order-terms-links.png", full_page=True)
     terms_link.click()
     expect(mine.locator(".legal-version")).to_contain_text("Version 2")
     expect(mine.locator("#clause-2-3")).not_to_contain_text(NEW_SENTENCE)
+    axe(mine)
     mine.screenshot(path=output_dir / "7-accepted-version.png", full_page=True)
     customer_context.close()
 
@@ -145,6 +153,7 @@ def test_R_L1_R_L3_R_L4_editor_publishes_a_fix_beside_the_scheduled_terms_and_ol
     expect(page.locator("#id_significant_change_error, .error-message").first).to_contain_text(
         "cannot be carried into the version scheduled"
     )
+    axe(page)
     page.screenshot(path=output_dir / "8-editor-refused.png", full_page=True)
     page.goto(live_server.url + "/legal/terms/")
     expect(page.locator(".legal-version")).to_contain_text("Version 3")

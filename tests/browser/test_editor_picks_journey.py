@@ -90,7 +90,7 @@ def choose_by_author(page, product, author: str, output_dir=None):
 
 
 def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_reader_sees_this_month(
-    page, browser, live_server, club_site, output_dir, settings
+    page, browser, live_server, club_site, output_dir, settings, axe
 ):
     # Wagtail's autosave posts drafts in the background; on SQLite the live server's threads share
     # one connection, and a save landing in the middle of the editor's own request breaks it.
@@ -123,6 +123,7 @@ def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_re
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".messages")).to_contain_text("could not be created")
     expect(page.locator(".messages")).to_contain_text("You have 2: add 1 more.")
+    axe(page)
     screenshot_both_widths(page, "3-selection-form-error", output_dir)
 
     # The third pick, then a go-live time before the run date, then "Schedule to publish".
@@ -158,6 +159,7 @@ def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_re
     slot = row.locator("td").nth(1)
     expect(slot).to_contain_text("Scheduled")
     expect(slot).to_contain_text(f"goes live {go_live:%-d %b %Y, %H:%M}")
+    axe(page)
     screenshot_both_widths(page, "4-calendar", output_dir)
 
     # A reader sees the plans and this month's picks.
@@ -167,6 +169,7 @@ def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_re
     tab.get_by_role("navigation", name="Main").get_by_role("link", name="Join the club").click()
     expect(tab.get_by_role("heading", level=1)).to_have_text("Our plans")
     expect(tab.get_by_role("heading", name="Pay-monthly paperbacks")).to_be_visible()
+    axe(tab)
     screenshot_both_widths(tab, "5-plans-index", output_dir)
     assert no_sideways_scroll(tab)
     tab.get_by_role("link", name="The Bedside Stack", exact=True).click()
@@ -174,6 +177,7 @@ def test_R_S2_R_U1_editor_schedules_next_months_picks_through_the_chooser_and_re
     for pick in selections.picks_for(plan, this_month):
         expect(tab.get_by_role("heading", name=pick.product.title, exact=True).first).to_be_visible()
     expect(tab.get_by_text(f"The editors have not announced {next_month:%B}'s titles yet.")).to_be_visible()
+    axe(tab)
     screenshot_both_widths(tab, "6-plan-page", output_dir)
     assert no_sideways_scroll(tab)
     reader.close()

@@ -50,7 +50,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, demo_site, ou
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_designed_404_and_the_staff_sign_in_page(browser, live_server, demo_site, output_dir, width):
+def test_the_designed_404_and_the_staff_sign_in_page(browser, live_server, demo_site, output_dir, width, axe):
     """Issue 15: a mistyped address shows the shop's own 404 page; /cms/ asks staff to sign in on
     Wagtail's own page, not the shop's "Login or register"."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
@@ -58,9 +58,13 @@ def test_the_designed_404_and_the_staff_sign_in_page(browser, live_server, demo_
     response = page.goto(live_server.url + "/books/no-such-book/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    if width == 1280:
+        axe(page)
     page.screenshot(path=output_dir / f"404-{width}.png", full_page=True)
     page.goto(live_server.url + "/cms/")
     expect(page).to_have_url(re.compile(r"/cms/login/"))
     expect(page.get_by_role("button", name=re.compile("Sign in"))).to_be_visible()
+    if width == 1280:
+        axe(page)
     page.screenshot(path=output_dir / f"cms-sign-in-{width}.png", full_page=True)
     context.close()

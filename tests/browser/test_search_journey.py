@@ -12,7 +12,7 @@ BasketLine = get_model("basket", "Line")
 
 
 def test_reader_finds_a_book_by_author_and_adds_the_paperback_to_the_basket(
-    page, live_server, demo_site, output_dir
+    page, live_server, demo_site, output_dir, axe
 ):
     indexing.index_missing()  # as seed_demo does after its bulk inserts
     book = Product.objects.filter(product_class__slug="paperback", work__formats__product_class__slug="ebook")
@@ -31,6 +31,7 @@ def test_reader_finds_a_book_by_author_and_adds_the_paperback_to_the_basket(
     card = books.locator(".book-card").filter(has_text=book.title).first
     expect(card.locator(".book-card__author")).to_contain_text(author.name)
     expect(card.locator(".format-badge")).to_have_text("Paperback")
+    axe(page)
     page.screenshot(path=output_dir / "1-search-results.png", full_page=True)
 
     card.locator(".book-card__link").click()
@@ -47,7 +48,7 @@ def test_reader_finds_a_book_by_author_and_adds_the_paperback_to_the_basket(
 
 
 def test_reader_sorts_the_catalogue_by_price_and_gets_help_when_nothing_is_found(
-    page, live_server, demo_site, output_dir
+    page, live_server, demo_site, output_dir, axe
 ):
     page.goto(live_server.url + "/books/")
     page.get_by_label("Sort by").select_option(label="Price, low to high")
@@ -56,10 +57,12 @@ def test_reader_sorts_the_catalogue_by_price_and_gets_help_when_nothing_is_found
     expect(page.get_by_label("Sort by")).to_have_value("price-low")
     prices = [float(p.replace("£", "")) for p in page.locator(".book-card .price").all_inner_texts()]
     assert prices == sorted(prices)
+    axe(page)
     page.screenshot(path=output_dir / "1-catalogue-by-price.png", full_page=True)
 
     search = page.get_by_role("search").get_by_label("Search books and pages")
     search.fill("xylophone quasar")
     search.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("Nothing found"))).to_be_visible()
+    axe(page)
     page.screenshot(path=output_dir / "2-search-nothing-found.png", full_page=True)

@@ -26,7 +26,7 @@ def sign_in(page, live_server, user):
 
 
 def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
-    page, live_server, transactional_db, localstripe, output_dir
+    page, live_server, transactional_db, localstripe, output_dir, axe
 ):
     publish_terms_and_privacy()
     quarterly = make_plan(Kind.PREPAID, price="47.97", term_months=3, title="The Quarterly Shelf")
@@ -54,12 +54,14 @@ def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
     page.get_by_label("Customer (email or name)").fill("ada reader")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#subscription-list tbody tr")).to_have_count(2)
+    axe(page)
     page.screenshot(path=output_dir / "1-list-1280.png", full_page=True)
 
     page.get_by_role("link", name=f"#{subscription.pk}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("The Quarterly Shelf")
     expect(page.locator("#advance")).to_contain_text("£31.98")
     expect(page.locator("#subscription-history")).to_contain_text("Contract formed")
+    axe(page)
     page.screenshot(path=output_dir / "2-detail-1280.png", full_page=True)
 
     page.get_by_role("link", name="Cancel the subscription").click()
@@ -74,6 +76,7 @@ def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
     expect(page.locator("#effects")).to_contain_text(
         f"Refund: £31.98 to the card that paid order {order.number}"
     )
+    axe(page)
     page.screenshot(path=output_dir / "3-confirm-1280.png", full_page=True)
     assert stripe_refunds(order) == []  # nothing happens before the confirmation
 
@@ -82,6 +85,7 @@ def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
     expect(page.locator("#subscription-summary")).to_contain_text("Cancelled")
     expect(page.locator("#subscription-refunds")).to_contain_text("Refunded")
     expect(page.locator("#subscription-history")).to_contain_text("Oscar Orders")
+    axe(page)
     page.screenshot(path=output_dir / "4-cancelled-1280.png", full_page=True)
     subscription.refresh_from_db()
     assert subscription.state == Subscription.State.CANCELLED
@@ -96,6 +100,7 @@ def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
     ]:
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        axe(page)
         page.screenshot(path=output_dir / f"{name}.png", full_page=True)
     page.get_by_role("link", name="Cancel the subscription").click()
     page.get_by_label("Non-payment after a reminder").check()
@@ -114,10 +119,12 @@ def test_R_S9_R_U2_an_order_admin_cancels_a_subscription_with_a_pro_rata_refund(
         "The paperback list moves to the Quarterly Shelf."
     )
     page.get_by_role("button", name="Continue").click()
+    axe(page)
     page.screenshot(path=output_dir / "8-withdraw-confirm-1280.png", full_page=True)
     page.get_by_role("button", name=re.compile("Confirm: withdraw Paperback Post")).click()
     expect(page.locator("#withdrawal-progress")).to_contain_text("2 of 2 subscriptions ended")
     expect(page.locator("#withdrawal-progress h2")).to_have_text("Done")
+    axe(page)
     page.screenshot(path=output_dir / "9-withdrawal-done-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -114,3 +114,16 @@ def test_production_requires_the_site_url_and_https():
         "shell", "-v0", "-c", code, env={**PRODUCTION_ENV, "SITE_URL": "https://shop.bookclub.example/"}
     )
     assert result.stdout.split() == ["https://shop.bookclub.example"] * 2 + ["https"]
+
+
+def test_production_on_loopback_may_use_plain_http_and_then_redirects_nothing():
+    """The production shape on one machine (make serve-production): a loopback SITE_URL cannot send
+    a link to anyone else, so it may be http://; links, Oscar's scheme and the redirect follow it."""
+    code = "from django.conf import settings as s;"
+    code += " print(s.SITE_URL, s.OSCAR_URL_SCHEMA, s.SECURE_SSL_REDIRECT)"
+    for address in ("http://127.0.0.1:8101", "http://localhost:8101"):
+        env = {**PRODUCTION_ENV, "SITE_URL": address, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        result = manage("shell", "-v0", "-c", code, env=env)
+        assert result.stdout.split() == [address, "http", "False"], result.stderr
+    result = manage("shell", "-v0", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split() == ["https://shop.bookclub.example", "https", "True"], result.stderr

@@ -28,14 +28,22 @@ BOOKCLUB_LEDGER_KEY = env("BOOKCLUB_LEDGER_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 
+# A site on this machine only: no one else can receive a link to it, so plain HTTP is allowed
+# there even in production (`make serve-production`, docs/deployment.md).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def checked_site_url(value: str, *, https_only: bool = False) -> str:
-    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong."""
+    """SITE_URL without its trailing slash, or ImproperlyConfigured saying what is wrong.
+
+    ``https_only`` refuses ``http://`` except for a loopback host."""
     try:
         parts = urlsplit(value.strip())
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
         parts = None
-    schemes = ("https",) if https_only else ("http", "https")
+    loopback = parts is not None and parts.hostname in LOOPBACK_HOSTS
+    schemes = ("https",) if https_only and not loopback else ("http", "https")
     if parts is None or parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/"):
         raise ImproperlyConfigured(
             f"SITE_URL must be the site's address, such as {schemes[-1]}://shop.example.co.uk"
@@ -142,6 +150,7 @@ OSCAR_APPS = [
 ]
 
 LOCAL_APPS = [
+    "durable.apps.DurableConfig",
     "shop.accounts.apps.AccountsConfig",
     "shop.ebooks.apps.EbooksConfig",
     "shop.returns.apps.ReturnsConfig",
@@ -244,9 +253,14 @@ if "ENGINE" not in DATABASES["default"]:  # "" or a URL without a scheme django-
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker write while the web process reads; the timeout absorbs
-    # short writer overlaps instead of failing with "database is locked".
+    # WAL lets the task worker write while the web process reads. SQLite has one writer at a
+    # time: a transaction opened for reading (SQLite's default, DEFERRED) that later writes cannot
+    # wait for the lock and fails at once with "database is locked", whatever the timeout. IMMEDIATE
+    # takes the write lock when the transaction begins, where the 20 s timeout does wait for it
+    # (docs/background-work.md). Every request is a transaction (ATOMIC_REQUESTS), so on SQLite
+    # requests write one after another; PostgreSQL is the profile for many writers.
     DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -268,7 +282,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # STATIC AND MEDIA
 # ==============================================================================
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
@@ -327,7 +341,9 @@ OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 # Readers' reviews are not part of the shop: no page of ours shows or asks for them, and Oscar's
 # review pages rendered our book page without what it needs (500s the fuzz test found). Hidden,
 # Oscar serves none of their addresses and its templates drop their links.
-OSCAR_HIDDEN_FEATURES = ["reviews"]
+# Wish lists are not either (issue 15): hidden, Oscar's templates drop their buttons, and
+# shop/customer/apps.py serves none of their addresses (with stock alerts and notifications).
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 # Oscar's own emails (password reset and changes) join this scheme to the Site's domain.
 OSCAR_URL_SCHEMA = urlsplit(SITE_URL).scheme
 # Pages belong to Wagtail: drop Oscar's flatpages editor from the dashboard menu.

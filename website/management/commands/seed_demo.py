@@ -75,8 +75,11 @@ class Command(BaseCommand):
         search_indexing.index_missing(progress=ProgressBar(out, "Search index"))
         # Fresh statistics: without them SQLite answers "work_id IN (...) AND parent_id IS NULL"
         # from the parent index, a scan of every product (125 ms instead of 0.2 ms at 100k books).
+        # On PostgreSQL VACUUM too: a list's count is then an index-only scan of the listed books
+        # (1 ms at 10,000 books) instead of a scan of every product, until autovacuum comes by.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         out.write(
             f"Created {new_books:,} titles, {new_gifts} gift items, {new_pages} pages and "
             f"{new_people} users in {time.monotonic() - started:.1f}s "

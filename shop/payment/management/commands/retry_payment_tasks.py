@@ -10,10 +10,8 @@ and a refund is sent with the same idempotency key every time.
 """
 
 from datetime import timedelta
-from functools import partial
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from shop.payment import tasks
@@ -39,7 +37,7 @@ class Command(BaseCommand):
             .values_list("pk", flat=True)
         )
         for pk in events:
-            transaction.on_commit(partial(tasks.process_stripe_event_task.enqueue, pk))
+            tasks.process_stripe_event_task.enqueue(pk)
         for pk in refunds:
-            transaction.on_commit(partial(tasks.send_refund_task.enqueue, pk))
+            tasks.send_refund_task.enqueue(pk)
         self.stdout.write(f"Queued {len(events)} Stripe event(s) and {len(refunds)} refund(s) again.")
