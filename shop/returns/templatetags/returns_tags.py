@@ -15,4 +15,6 @@ def order_cancellations(order) -> dict:
             )
         ),
         "can_cancel": cancelling.can_cancel_anything(order),
+        # Each step is a shipping event on the lines; the customer sees them all here.
+        "events": list(order.shipping_events.select_related("event_type").order_by("date_created", "pk")),
     }

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 SECTIONS = {
     "customer:profile-view": "Profile",
     "customer:order-list": "Order History",
+    "bookclub:subscriptions": "Subscriptions",
+    "ebooks:shelf": "eBookshelf",
     "customer:address-list": "Address Book",
     "customer:email-list": "Email History",
     "customer:marketing-preferences": "Marketing emails",

@@ -71,7 +71,7 @@ def paperback_order(client, localstripe, reader, paperback):
     return Order.objects.get(user=reader)
 
 
-def test_R_X1_a_paperback_not_yet_dispatched_is_cancelled_and_refunded_at_once(paperback_order):
+def test_R_X1_R_P4_a_paperback_not_yet_dispatched_is_cancelled_and_refunded_at_once(paperback_order):
     cancellation = cancel(paperback_order, reason="Changed my mind")
 
     assert cancellation.status == Cancellation.Status.REFUNDED and cancellation.return_by is None

@@ -59,6 +59,7 @@ def test_R_X1_the_order_page_offers_cancel_and_the_reader_reviews_before_confirm
     assert cancellation.refund.status == Refund.Status.SUCCEEDED and cancellation.reason == "Bought twice"
     page = client.get(done.url).content.decode()
     assert "Cancellations and returns" in page and "Refunded" in page
+    assert "Cancelled by the customer" in page  # each step, an event on the lines
 
 
 def test_R_X2_a_dispatched_paperback_gets_a_returns_note(client, order):
@@ -141,3 +142,31 @@ def test_R_U2_order_admins_record_a_phoned_cancellation_and_a_return(client, ord
 def test_R_U2_readers_cannot_open_the_returns_dashboard(client, order):
     response = client.get(reverse("dashboard:return-list"))
     assert response.status_code in (302, 403)
+
+
+def test_R_X3_the_refunds_due_list_takes_a_fixed_number_of_queries(client, order, order_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def awaiting(days):
+        Cancellation.objects.create(
+            order=order,
+            channel="email",
+            sent_on=datetime.date(2026, 12, 1),
+            status=Cancellation.Status.AWAITING_RETURN,
+            return_by=datetime.date(2026, 12, 15),
+            posted_on=datetime.date(2026, 12, days),
+        )
+
+    client.force_login(order_admin)
+    awaiting(3)
+    client.get(reverse("dashboard:return-list"))
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(reverse("dashboard:return-list"))
+    for day in (2, 4, 5):
+        awaiting(day)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("dashboard:return-list")).content.decode()
+    assert first.status_code == 200 and len(four) == len(one)
+    # The oldest refund deadline first: proof of posting on the 2nd, due on the 16th.
+    assert page.index("16 Dec 2026") < page.index("17 Dec 2026") < page.index("19 Dec 2026")
