@@ -126,6 +126,7 @@ def test_R_X5_the_first_download_asks_for_express_consent(client, bought):
     download(client, bought)
     bought.refresh_from_db()
     assert bought.consented_at is not None and bought.consented_at <= bought.first_download_at
+    assert "right to cancel" in bought.line.order.notes.get().message  # the order records it
     assert 'name="consent"' not in client.get(reverse("ebooks:shelf")).content.decode()
 
 
