@@ -118,7 +118,9 @@ def test_R_X1_R_X2_a_reader_cancels_a_paperback_and_prints_the_returns_note(
     expect(page.locator(".alert-success").first).to_contain_text("send the books back by")
     expect(page.locator(".order-cancellations")).to_contain_text("Waiting for the books to come back")
     both_widths(page, output_dir, "5-order-after-cancel")
-    axe(page, exclude=NOT_OURS)
+    # The order page's other parts (Oscar's Re-order buttons, the terms links) are the restyle's:
+    # axe checks our section of it.
+    axe(page, exclude=[*NOT_OURS, ".btn-success", "a[href^='/legal/']"])
 
     page.get_by_role("link", name="Print the returns note").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Returns note")
