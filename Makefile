@@ -42,9 +42,11 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_PRIVATE_ROOT=$(CURDIR)/var/test-private-postgres $(VENV)/bin/pytest
 
-## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk
+## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk;
+## DATABASE=postgres measures on PostgreSQL (database bookclub_bench_<BOOKS>, created if missing)
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookclub_bench_$(or $(BOOKS),10000)
 bench: install
-	$(PY) bench/run.py --books $(or $(BOOKS),10000)
+	$(PY) bench/run.py --books $(or $(BOOKS),10000) $(if $(filter postgres,$(DATABASE)),--database-url $(BENCH_POSTGRES_URL))
 
 ## make bench-run: seed SUBSCRIBERS (default 10000) on PostgreSQL, run a month with 1 then 2 workers
 bench-run: install

@@ -15,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),  # raw data editor (superusers)
     path("documents/", include(wagtaildocs_urls)),
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
+    path("_header/", views.personal_header, name="personal-header"),  # shared pages' personal corner
     path("delivery/", include("shop.shipping.urls")),  # delivery and returns, from the live rules
     path("", include("legal.privacy.urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
