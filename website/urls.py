@@ -19,6 +19,7 @@ urlpatterns = [
     path("delivery/", include("shop.shipping.urls")),  # delivery and returns, from the live rules
     path("", include("legal.privacy.urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("club/payments/", include("bookclub.payment_urls")),  # finishing 3-D Secure (R-P5)
     path("", include("bookclub.urls")),  # joining a plan; My Account's subscriptions
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -26,6 +26,18 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING = ("critical", "serious")
 OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
 
+# Parts of Wagtail's own admin that fail and are not ours to fix, left out of every check (and
+# listed in docs/accessibility.md): the rich text editor's text box has no accessible name
+# (Draftail labels the hidden input, not the editable area), the page editor's minimap list
+# scrolls without being focusable, the date picker's arrows are empty buttons, and the comment
+# buttons beside each field are 12 px apart.
+WAGTAIL_OWN = [
+    ".Draftail-Editor [role=textbox]",
+    ".w-minimap__list",
+    ".xdsoft_datetimepicker",
+    ".w-field__comment-button",
+]
+
 _axe = Axe()
 
 
@@ -101,7 +113,7 @@ def check(page, tally: Tally, test: str, *, exclude: list[str] | None = None) ->
     ``exclude``: CSS selectors of parts that are not ours to fix (named with the reason at the
     call)."""
     size = page.viewport_size or {"width": 1280, "height": 900}
-    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    context = {"exclude": [[selector] for selector in [*WAGTAIL_OWN, *(exclude or [])]]}
     failures = []
     try:
         for width in WIDTHS:

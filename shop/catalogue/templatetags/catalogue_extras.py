@@ -17,9 +17,23 @@ def first_image(product):
 COVER_HUES = 24
 
 
+# ... and in this many designs (classes cover--style-0..3 in site.css): plain board, paper band,
+# stripes, a circle. A series shares its design as it shares its hue, like a publisher's series.
+COVER_STYLES = 4
+
+
+def _cover_seed(product) -> str:
+    work = product.work
+    return f"series-{work.series_id}" if work and work.series_id else f"work-{product.work_id or product.id}"
+
+
+@register.filter
+def cover_style(product) -> int:
+    """A stable design for a typeset cover, 0 to COVER_STYLES - 1 (issue 15)."""
+    return zlib.crc32(f"style-{_cover_seed(product)}".encode()) % COVER_STYLES
+
+
 @register.filter
 def cover_hue(product) -> int:
     """A stable colour for a typeset cover, 0 to COVER_HUES - 1: books of one series share it."""
-    work = product.work
-    seed = f"series-{work.series_id}" if work and work.series_id else f"work-{product.work_id or product.id}"
-    return zlib.crc32(seed.encode()) % COVER_HUES
+    return zlib.crc32(_cover_seed(product).encode()) % COVER_HUES
