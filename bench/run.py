@@ -159,8 +159,8 @@ def count_queries(paths: dict[str, str], cookie: str, env) -> dict[str, dict[str
         f"reader = Client(); reader.cookies = SimpleCookie({cookie!r})\n"
         "def measure(client, path):\n"
         "    with CaptureQueriesContext(connection) as c: r = client.get(path)\n"
-        "    return len([q for q in c if q['sql'] not in ('BEGIN', 'COMMIT')]) if r.status_code == 200 "
-        "else -r.status_code\n"
+        "    data = [q for q in c if not q['sql'].startswith(('BEGIN', 'COMMIT'))]  # BEGIN IMMEDIATE too\n"
+        "    return len(data) if r.status_code == 200 else -r.status_code\n"
         "for name, path in paths.items():\n"
         "    if path.endswith('='): path += 'orchard'\n"
         "    Client().get(path)  # first-request caches (site, navigation, search ids)\n"
@@ -268,7 +268,9 @@ def main():
         server.terminate()
         server.wait(10)
 
-    hello = built["hello"]["rps"]
+    # The ceiling: the best of hello's three runs (the same view each time), so a run slowed by
+    # the machine's other work does not flatter every ratio.
+    hello = max(built["hello"]["rps"], first["hello"]["rps"], returning["hello"]["rps"])
 
     def pct(row) -> str:
         return f"{100 * row['rps'] / hello:.1f}" if hello else ""
@@ -278,6 +280,7 @@ def main():
         "",
         f"gunicorn 1 sync worker, `wrk -t1 -c4 -d{args.seconds}s`, DEBUG off, loopback; 20 warm-up requests;",
         f"load average (1 min) during the run {min(load, default=0):.1f} to {max(load, default=0):.1f}.",
+        f"Hello, the ceiling every % is of: {hello:.1f} req/s, the best of its three runs.",
         "*Built*: a query string new to every request, so the page cache never has it and the page is",
         "built (the per-page targets). *First visit*: no cookie. *Returning reader*: signed in, one book",
         "in the basket (their session cookie). Browse pages from the shared cache: target",
