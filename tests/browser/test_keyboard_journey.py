@@ -175,7 +175,7 @@ def test_a_member_joins_a_plan_by_keyboard_alone(page, live_server, club_site, l
     keys.type_into(page.locator("#id_login-username"), member.email)
     keys.type_into(page.locator("#id_login-password"), PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("link", name="My account")).to_be_visible()
+    expect(page.get_by_role("link", name="My account", exact=True)).to_be_visible()
 
     page.goto(live_server.url + plan_page.url)
     keys.tab_to(page.locator(".plan__join"))
