@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # The PostgreSQL pass of the test suite; pytest-django creates and drops test_bookclub itself.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookclub
 
-.PHONY: demo serve-production test test-sqlite test-postgres lint install bench clean
+.PHONY: demo serve-production test test-sqlite test-postgres lint install bench bench-run clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,15 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_PRIVATE_ROOT=$(CURDIR)/var/test-private-postgres $(VENV)/bin/pytest
 
-## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk
+## make bench: seed BOOKS titles (default 10000) and measure pages under gunicorn with wrk;
+## DATABASE=postgres measures on PostgreSQL (database bookclub_bench_<BOOKS>, created if missing)
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookclub_bench_$(or $(BOOKS),10000)
 bench: install
-	$(PY) bench/run.py --books $(or $(BOOKS),10000)
+	$(PY) bench/run.py --books $(or $(BOOKS),10000) $(if $(filter postgres,$(DATABASE)),--database-url $(BENCH_POSTGRES_URL))
+
+## make bench-run: seed SUBSCRIBERS (default 10000) on PostgreSQL, run a month with 1 then 2 workers
+bench-run: install
+	$(PY) bench/run_monthly.py --subscribers $(or $(SUBSCRIBERS),10000)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3* test-results

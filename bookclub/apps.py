@@ -14,9 +14,14 @@ class BookclubConfig(AppConfig):
             SubscriptionMonth,
             SubscriptionRefund,
         )
+        from durable import timers
         from legal import notices
         from legal.privacy import personal_data
 
+        # The monthly run every hour (it opens a month on the 1st, London time, then retries and
+        # checks authentications); renewal reminders once a day (docs/subscriptions.md).
+        timers.register("run_monthly", "5 * * * *")
+        timers.register("send_renewal_reminders", "15 7 * * *")
         # R-L4: subscribers hear of significant changes to the legal documents.
         notices.register_recipients(subscriptions.active_subscribers)
         # Download my data and close my account (R-A3). The subscription models are covered by

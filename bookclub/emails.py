@@ -33,6 +33,10 @@ MONTH_CHANGED = "BOOKCLUB_MONTH_CHANGED"
 USUAL_TITLES = "BOOKCLUB_USUAL_TITLES_CHANGED"
 ADDRESS_CHANGED = "BOOKCLUB_DELIVERY_ADDRESS_CHANGED"
 CARD_CHANGED = "BOOKCLUB_CARD_CHANGED"
+# The monthly run's (bookclub.billing): not about a history row, each once by its BillingEmail.
+PAYMENT_AUTHENTICATION = "BOOKCLUB_PAYMENT_AUTHENTICATION"
+PAYMENT_FAILED = "BOOKCLUB_PAYMENT_FAILED"
+RENEWAL_REMINDER = "BOOKCLUB_RENEWAL_REMINDER"
 
 # Code -> the name order admins see in the dashboard's email templates.
 EVENT_TYPES = {
@@ -49,6 +53,9 @@ EVENT_TYPES = {
     USUAL_TITLES: "eBook titles a month changed",
     ADDRESS_CHANGED: "Plan delivery address changed",
     CARD_CHANGED: "Plan card replaced",
+    PAYMENT_AUTHENTICATION: "Monthly payment: please confirm it with your bank",
+    PAYMENT_FAILED: "Monthly payment failed: a new card is needed",
+    RENEWAL_REMINDER: "Pre-paid plan renews in 3 days",
 }
 
 
@@ -139,6 +146,65 @@ def send_queued(subscription_email_id: int) -> bool:
             email.save(update_fields=["skipped"])
             return False
         SubscriptionDispatcher(logger=logger).send(email)
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at"])
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The monthly run's emails (bookclub.billing): one BillingEmail row each, sent once
+# ---------------------------------------------------------------------------------------------
+def billing_context(email) -> dict:
+    from django.urls import reverse
+
+    from bookclub import lifecycle, pricing
+
+    subscription = email.subscription
+    cycle = email.cycle
+    context = {
+        "customer": subscription.customer,
+        "subscription": subscription,
+        "plan": subscription.plan,
+        "cycle": cycle,
+        "account_url": site_url("/accounts/"),
+        "site_url": site_url("/"),
+        "contact_email": settings.OSCAR_FROM_EMAIL,
+    }
+    if cycle is not None:
+        context["month"] = cycle.period
+        context["amount"] = cycle.amount
+        context["order"] = cycle.order
+        context["pay_url"] = site_url(
+            reverse("bookclub_payments:authenticate", kwargs={"cycle_id": cycle.pk})
+        )
+    if email.code == RENEWAL_REMINDER:
+        context["renews_on"] = subscription.renews_on
+        context["renewal_deadline"] = lifecycle.renewal_deadline(subscription)
+        context["renewal_price"] = pricing.plan_price(subscription.plan)
+    return context
+
+
+def send_billing_email(billing_email_id: int) -> bool:
+    """Send one of the run's emails unless it went already (the row is locked and marked in the
+    same transaction); returns whether it was sent now."""
+    from bookclub.models import BillingEmail
+
+    with transaction.atomic():
+        email = (
+            BillingEmail.objects.select_for_update(of=("self",))
+            .select_related("subscription__plan__product", "subscription__customer", "cycle__order")
+            .get(pk=billing_email_id)
+        )
+        if email.sent_at or email.skipped:
+            return False
+        customer = email.subscription.customer
+        if not can_receive(customer):
+            email.skipped = True
+            email.save(update_fields=["skipped"])
+            return False
+        dispatcher = SubscriptionDispatcher(logger=logger).dispatcher
+        messages = dispatcher.get_messages(email.code, billing_context(email))
+        dispatcher.dispatch_user_messages(customer, messages)
         email.sent_at = timezone.now()
         email.save(update_fields=["sent_at"])
     return True

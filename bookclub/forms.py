@@ -19,6 +19,18 @@ Country = get_model("address", "Country")
 NEW_ADDRESS = "new"
 
 
+def style(form: forms.Form) -> None:
+    """Bootstrap's classes on the inputs, as the shop's own forms have them."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
 class JoinForm(forms.Form):
     """Who is joining (R-S1) and, for paperback plans, where the books go (R-D3)."""
 
@@ -72,6 +84,7 @@ class JoinForm(forms.Form):
             del self.fields["address_choice"]
             self.saved_addresses = []
             self.address_form = None
+        style(self)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -126,6 +139,7 @@ class DeliveryAddressForm(forms.ModelForm):
         self.fields["country"].initial = "GB"
         for name in ("first_name", "last_name", "line1", "line4", "postcode"):
             self.fields[name].required = True
+        style(self)
 
 
 class JoinAgreementForm(OrderAgreementForm):
@@ -143,6 +157,7 @@ class JoinAgreementForm(OrderAgreementForm):
             ),
             error_messages={"required": "Please confirm that what you declared is true."},
         )
+        style(self)
 
 
 class TitlesForm(forms.Form):
@@ -153,6 +168,7 @@ class TitlesForm(forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["titles"].choices = [(n, str(n)) for n in range(plan.min_titles, plan.max_titles + 1)]
+        style(self)
 
 
 def parse_month(value: str) -> date | None:

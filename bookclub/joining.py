@@ -122,6 +122,12 @@ def start_card_setup(subscription: Subscription, *, purpose: str = "join"):
     )
 
 
+def payment_method_id(intent) -> str:
+    """The PaymentMethod of a Payment- or SetupIntent, expanded or not."""
+    method = intent.payment_method
+    return method if isinstance(method, str) or method is None else method.id
+
+
 @dataclass(frozen=True)
 class CardResult:
     saved: bool
@@ -141,7 +147,7 @@ def save_card(subscription: Subscription, setup_intent_id: str, *, by) -> CardRe
     if intent.status != "succeeded":
         return CardResult(False, "Your bank did not confirm the card, so it was not saved. Please try again.")
     customer_id = intent.customer if isinstance(intent.customer, str) else intent.customer.id
-    method_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
+    method_id = payment_method_id(intent)
     method = stripe_api.attach_payment_method(method_id, customer_id=customer_id)
     card = getattr(method, "card", None)
     lifecycle.record_card(
@@ -200,6 +206,8 @@ def pay(subscription: Subscription, *, by, agreed_terms_at: datetime) -> Payment
     Raises ``stripe_api.CardError`` (declined) or ``StripeError``. A second press while the
     first payment is still waiting reads that payment's PaymentIntent instead of charging again.
     """
+    # The subscription stays locked while Stripe is asked: a second press (another tab) waits
+    # here, then finds this payment and reads its PaymentIntent rather than charging again.
     with transaction.atomic():
         locked = Subscription.objects.select_for_update(of=("self",)).get(pk=subscription.pk)
         if locked.state != Subscription.State.PENDING:
@@ -208,29 +216,28 @@ def pay(subscription: Subscription, *, by, agreed_terms_at: datetime) -> Payment
             raise NotAllowed("Please save a card first: this plan is charged to it.")
         amount = quote_for(locked).first_charge
         waiting = locked.joining_payments.filter(status=JoiningPayment.Status.STARTED, amount=amount).first()
-    if waiting is not None:
-        intent = stripe_api.retrieve_payment_intent(waiting.payment_intent_id)
-        if intent.status in ("succeeded", "requires_action", "processing"):
-            return Payment(waiting, intent)
-        JoiningPayment.objects.filter(pk=waiting.pk).update(
-            status=JoiningPayment.Status.FAILED, updated_at=timezone.now()
+        if waiting is not None:
+            intent = stripe_api.retrieve_payment_intent(waiting.payment_intent_id)
+            if intent.status in ("succeeded", "requires_action", "processing"):
+                return Payment(waiting, intent)
+            waiting.status, waiting.updated_at = JoiningPayment.Status.FAILED, timezone.now()
+            waiting.save(update_fields=["status", "updated_at"])
+        number = numbers.new_number()
+        intent = stripe_api.charge_saved_card(
+            amount_pence=to_pence(amount),
+            customer_id=locked.stripe_customer_id,
+            payment_method=locked.stripe_payment_method_id,
+            metadata={"subscription_id": str(locked.pk), "order_number": number, "purpose": JOIN_PURPOSE},
+            idempotency_key=f"bookclub-join-{number}",
         )
-    number = numbers.new_number()
-    intent = stripe_api.charge_saved_card(
-        amount_pence=to_pence(amount),
-        customer_id=locked.stripe_customer_id,
-        payment_method=locked.stripe_payment_method_id,
-        metadata={"subscription_id": str(locked.pk), "order_number": number, "purpose": JOIN_PURPOSE},
-        idempotency_key=f"bookclub-join-{number}",
-    )
-    payment = JoiningPayment.objects.create(
-        subscription=locked,
-        payment_intent_id=intent.id,
-        order_number=number,
-        amount=amount,
-        agreed_terms_at=agreed_terms_at,
-    )
-    return Payment(payment, intent)
+        payment = JoiningPayment.objects.create(
+            subscription=locked,
+            payment_intent_id=intent.id,
+            order_number=number,
+            amount=amount,
+            agreed_terms_at=agreed_terms_at,
+        )
+        return Payment(payment, intent)
 
 
 @dataclass(frozen=True)
@@ -268,6 +275,22 @@ def finish_payment(payment_intent_id: str) -> Finished:
             payment.save(update_fields=["status", "updated_at"])
             return Finished("failed", payment.subscription, intent)
         subscription = payment.subscription
+        if subscription.state != Subscription.State.PENDING:
+            # Joined by another payment meanwhile (or given up): this one is given back in full.
+            logger.error("Payment %s for subscription %s not needed: refunded", intent.id, subscription.pk)
+            stripe_api.create_refund(
+                payment_intent_id=intent.id,
+                amount_pence=intent.amount,
+                metadata={"subscription_id": str(subscription.pk), "reason": "joined already"},
+                idempotency_key=f"bookclub-join-refund-{intent.id}",
+            )
+            payment.status, payment.updated_at = JoiningPayment.Status.FAILED, timezone.now()
+            payment.save(update_fields=["status", "updated_at"])
+            return Finished(
+                "joined" if subscription.state == Subscription.State.ACTIVE else "failed",
+                subscription,
+                intent,
+            )
         term_price = payment.amount if subscription.plan.is_prepaid else None
         outcome = lifecycle.confirm(
             subscription, by=None, order_number=payment.order_number, term_price=term_price
@@ -334,7 +357,7 @@ def _place_first_order(
     basket.submit()
     numbers.end(number)
     if intent is not None:
-        _record_card_payment(order, amount, intent, subscription.card_label)
+        record_card_payment(order, amount, intent, subscription.card_label)
     SubscriptionOrder.objects.create(subscription=subscription, order=order, month=charge.month)
     terms, privacy = terms_in_force()
     if terms and privacy:
@@ -353,7 +376,7 @@ def _address_fields(address) -> dict:
     return fields
 
 
-def _record_card_payment(order, amount: Decimal, intent, label: str) -> None:
+def record_card_payment(order, amount: Decimal, intent, label: str) -> None:
     """The card as Oscar's payment source and one "Paid" event, as the checkout records them."""
     from shop.order import processing
 

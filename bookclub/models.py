@@ -507,17 +507,151 @@ class JoiningPayment(models.Model):
 
 
 # ==============================================================================
+# The monthly run (R-S10, R-S7, R-S3, R-P3, R-P5): one billing cycle per subscription and month
+# ==============================================================================
+class BillingCycle(models.Model):
+    """One subscription's month in the monthly run, and the run's idempotency key (R-S10).
+
+    Created in bulk when a period is opened (``bookclub.billing.open_period``), claimed by
+    workers under a lease, and moved on one recorded step at a time: the order formed, the
+    charge asked for (its idempotency key names this row and the attempt), then paid, waiting
+    for the customer's authentication, retrying, failed, invoiced or skipped. A second run, a
+    crashed worker's lease running out, or two workers at once find the step already recorded.
+    """
+
+    class State(models.TextChoices):
+        TODO = "todo", "To do"
+        ORDERED = "ordered", "Order formed, not charged yet"
+        CHARGING = "charging", "Charge asked for"
+        PAID = "paid", "Paid"
+        NEEDS_AUTHENTICATION = "needs_authentication", "Needs the customer's authentication"
+        RETRYING = "retrying", "Declined, retrying"
+        FAILED = "failed", "Failed"
+        INVOICED = "invoiced", "Invoiced"
+        SKIPPED = "skipped", "Skipped"
+
+    # States the run still has work to do in (a worker may claim them).
+    OPEN_STATES = (State.TODO, State.ORDERED, State.CHARGING, State.RETRYING)
+    DONE_STATES = (State.PAID, State.INVOICED, State.SKIPPED, State.FAILED)
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="cycles")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="cycles")
+    period = models.DateField(help_text="The month (its first day).")
+    state = models.CharField(max_length=24, choices=State.choices, default=State.TODO)
+    order = models.OneToOneField(
+        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="billing_cycle"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    titles = models.PositiveSmallIntegerField(null=True, blank=True, help_text="eBook plans.")
+    renews_term = models.BooleanField(default=False, help_text="Pre-paid: this month starts a new term.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Charges asked for so far.")
+    payment_intent_id = models.CharField(max_length=255, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(max_length=64, blank=True)
+    failure_message = models.TextField(blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period"], name="one_cycle_per_subscription_month"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "state"], name="cycle_todo")]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.period:%Y-%m} of subscription {self.subscription_id} ({self.state})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """Stripe's key for this cycle's current charge attempt."""
+        return f"cycle-{self.pk}-attempt-{self.attempts}"
+
+
+class PlanRunAlert(models.Model):
+    """A plan's month that could not run: no live selection by its run date. The plan's run
+    stops there, whole (never a half-built month), until the selection is live and it runs again."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="run_alerts")
+    period = models.DateField()
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period", "plan_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="one_run_alert_per_plan_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.period:%B %Y} did not run"
+
+
+class Invoice(models.Model):
+    """A pay-monthly paperback month's invoice (R-P3): due 14 days after delivery."""
+
+    cycle = models.OneToOneField(BillingCycle, on_delete=models.PROTECT, related_name="invoice")
+    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="invoice")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    issued_at = models.DateTimeField(default=timezone.now)
+    delivery_expected_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(help_text="14 days after delivery (R-P3).")
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invoice for order {self.order_id}: {self.amount}, due {self.due_on}"
+
+
+class BillingEmail(models.Model):
+    """An email the run owes a customer, once: an authentication request for a charge, a
+    declined card, a renewal reminder 3 days before a pre-paid renewal (R-S3). ``key`` names
+    what it is about ("renewal-<subscription>-<date>", "cycle-<id>-auth-<attempt>"), unique: a
+    second run or a retried task finds it and sends nothing."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="billing_emails")
+    cycle = models.ForeignKey(
+        BillingCycle, null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
+    )
+    code = models.CharField(max_length=64)
+    key = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.key})"
+
+
+# ==============================================================================
 # The editors' side (Wagtail): a page per plan and a dated selection per plan and month (R-S2)
 # ==============================================================================
 # Imported here so Django finds the page models with the rest of the app's models.
 from bookclub.pages import MonthlySelectionPage, PlanPage, PlansIndexPage, SelectionPick  # noqa: E402
 
 __all__ = [
+    "BillingCycle",
+    "BillingEmail",
     "DiscountClaim",
+    "Invoice",
     "JoiningPayment",
     "MonthlySelectionPage",
     "Plan",
     "PlanPage",
+    "PlanRunAlert",
     "PlanWithdrawal",
     "PlansIndexPage",
     "SelectionPick",

@@ -20,6 +20,14 @@ urlpatterns = [
         "accounts/subscriptions/<int:pk>/card/", account.ReplaceCardView.as_view(), name="subscription-card"
     ),
     path(
+        "accounts/subscriptions/<int:pk>/invoices/<str:number>/pay/",
+        account.PayInvoiceView.as_view(),
+        name="invoice-pay",
+    ),
+    path(
+        "accounts/subscriptions/invoices/return/", account.InvoiceReturnView.as_view(), name="invoice-return"
+    ),
+    path(
         "accounts/subscriptions/<int:pk>/<slug:action>/",
         account.SubscriptionActionView.as_view(),
         name="subscription-action",

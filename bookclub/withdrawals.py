@@ -22,6 +22,7 @@ from django.utils import timezone
 from bookclub import lifecycle, plans, refunding
 from bookclub.exceptions import InvalidChoice, NotAllowed
 from bookclub.models import Plan, PlanWithdrawal, Subscription, SubscriptionRefund
+from durable import heartbeat
 from shop.payment.models import Refund
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def run(withdrawal_id: int) -> "Progress":
             continue
         if payback is not None:
             refunding.send(payback)
+        heartbeat()  # a long plan's job keeps its lease: no second worker takes it meanwhile
     unsent = withdrawal.refunds.filter(refund__isnull=False).exclude(refund__status=Refund.Status.SUCCEEDED)
     for payback in unsent:
         refunding.send(payback)

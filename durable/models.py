@@ -47,6 +47,12 @@ class DurableTask(models.Model):
     def name(self) -> str:
         return self.task_path.rsplit(".", 1)[-1]
 
+    @property
+    def error_line(self) -> str:
+        """The last line of the last traceback: the exception and its message."""
+        lines = [line for line in self.last_error.strip().splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
     def is_stuck(self, now=None) -> bool:
         """Running past its lease: its worker died or hangs; the next sweep takes it back."""
         now = now or timezone.now()

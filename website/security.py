@@ -5,7 +5,9 @@ for the staff tools); this middleware, django-csp's with three additions, decide
 
 - the staff tools (``STAFF_TOOL_PREFIXES``: the Wagtail admin, Oscar's dashboard, Django's admin)
   run Wagtail's and Oscar's own templates, whose inline scripts and styles their policy allows;
-- the checkout pages may load Stripe.js from its configured address (``STRIPE_JS_URL``:
+- the checkout pages, joining a plan, My Account's subscriptions (a card to save or replace) and
+  ``STRIPE_PAGE_PREFIXES`` (a monthly charge's 3-D Secure page) may load Stripe.js from its
+  configured address (``STRIPE_JS_URL``:
   Stripe, or localstripe in the tests and the demo) and let it talk to Stripe;
 - ``Cross-Origin-Resource-Policy: same-origin``: no other site may embed our responses.
 
@@ -40,6 +42,17 @@ def stripe_sources() -> dict[str, list[str]]:
     return {"script-src": [origin], "frame-src": [origin], "connect-src": [origin]}
 
 
+def uses_stripe_js(path: str) -> bool:
+    """The pages where a card is typed or a bank's 3-D Secure check runs."""
+    prefixes = (
+        reverse("checkout:index"),
+        "/club/join/",
+        reverse("bookclub:subscriptions"),
+        *settings.STRIPE_PAGE_PREFIXES,
+    )
+    return path.startswith(prefixes)
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -48,7 +61,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         path = request.path_info
         if parts.config is None and path.startswith(tuple(settings.STAFF_TOOL_PREFIXES)):
             parts.config = settings.STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        if path.startswith(reverse("checkout:index")):
+        if uses_stripe_js(path):
             update = dict(parts.update or {})
             for directive, sources in stripe_sources().items():
                 update[directive] = [*update.get(directive, []), *sources]

@@ -15,9 +15,11 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),  # raw data editor (superusers)
     path("documents/", include(wagtaildocs_urls)),
     path("_hello/", views.hello, name="hello"),  # the benchmark's ceiling
+    path("_header/", views.personal_header, name="personal-header"),  # shared pages' personal corner
     path("delivery/", include("shop.shipping.urls")),  # delivery and returns, from the live rules
     path("", include("legal.privacy.urls")),  # cookie consent, unsubscribe (R-A4, R-A6)
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("club/payments/", include("bookclub.payment_urls")),  # finishing 3-D Secure (R-P5)
     path("", include("bookclub.urls")),  # joining a plan; My Account's subscriptions
     # Oscar: /books/, /basket/, /checkout/, /accounts/, /search/, /dashboard/ ...
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -33,6 +33,9 @@ class SubscriptionsDashboardConfig(OscarDashboardConfig):
             "plan-withdrawal-list": withdraw,
             "plan-withdraw": withdraw,
             "plan-withdrawal-detail": withdraw,
+            "monthly-run": see,
+            "monthly-run-now": act,
+            "monthly-run-retry": act,
         }
 
     def ready(self):
@@ -56,5 +59,8 @@ class SubscriptionsDashboardConfig(OscarDashboardConfig):
             path("plans/", v.PlanWithdrawalListView.as_view(), name="plan-withdrawal-list"),
             path("plans/<int:pk>/withdraw/", v.WithdrawView.as_view(), name="plan-withdraw"),
             path("withdrawals/<int:pk>/", v.WithdrawalDetailView.as_view(), name="plan-withdrawal-detail"),
+            path("run/", v.MonthlyRunView.as_view(), name="monthly-run"),
+            path("run/now/", v.MonthlyRunNowView.as_view(), name="monthly-run-now"),
+            path("run/cycles/<int:pk>/retry/", v.MonthlyRunRetryView.as_view(), name="monthly-run-retry"),
         ]
         return self.post_process_urls(urls)

@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import generic
 
-from bookclub import lifecycle, months, pricing, refunding, refunds, withdrawals
+from bookclub import billing, lifecycle, months, pricing, refunding, refunds, withdrawals
 from bookclub.exceptions import SubscriptionError
 from bookclub.lifecycle import Action
-from bookclub.models import Plan, PlanWithdrawal, Subscription, SubscriptionEvent, SubscriptionRefund
+from bookclub.models import (
+    BillingCycle,
+    Plan,
+    PlanRunAlert,
+    PlanWithdrawal,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionRefund,
+)
 
 from .forms import (
     CancelForm,
@@ -456,3 +465,129 @@ class WithdrawalDetailView(generic.DetailView):
             request, "The withdrawal job runs again: it finishes what is left and refunds nobody twice."
         )
         return redirect("dashboard:plan-withdrawal-detail", pk=withdrawal.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The monthly run (R-S10): counts by state per plan, failures with a retry, "run now"
+# ---------------------------------------------------------------------------------------------
+RUN_COLUMNS = [
+    ("to_do", "To do", (BillingCycle.State.TODO, BillingCycle.State.ORDERED, BillingCycle.State.CHARGING)),
+    ("paid", "Paid", (BillingCycle.State.PAID,)),
+    ("needs_authentication", "Needs authentication", (BillingCycle.State.NEEDS_AUTHENTICATION,)),
+    ("retrying", "Retrying", (BillingCycle.State.RETRYING,)),
+    ("failed", "Failed", (BillingCycle.State.FAILED,)),
+    ("invoiced", "Invoiced", (BillingCycle.State.INVOICED,)),
+    ("skipped", "Skipped", (BillingCycle.State.SKIPPED,)),
+]
+
+
+def _period_from(value: str | None):
+    """The month asked for as YYYY-MM, else this month in London (bad input is ignored)."""
+    from datetime import date
+
+    try:
+        year, month = (int(part) for part in (value or "").split("-")[:2])
+        return date(year, month, 1)
+    except ValueError:
+        return months.month_of(months.london_today())
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class MonthlyRunView(generic.TemplateView):
+    """/dashboard/subscriptions/run/?period=YYYY-MM: where each plan's month stands."""
+
+    template_name = "bookclub/dashboard/monthly_run.html"
+
+    def get_context_data(self, **kwargs):
+        period = _period_from(self.request.GET.get("period"))
+        counts = {
+            (plan_id, state): n
+            for plan_id, state, n in BillingCycle.objects.filter(period=period)
+            .values_list("plan_id", "state")
+            .annotate(n=Count("pk"))
+            .values_list("plan_id", "state", "n")
+        }
+        due = dict(
+            Subscription.objects.filter(state=Subscription.State.ACTIVE, next_order_on=period)
+            .values_list("plan_id")
+            .annotate(n=Count("pk"))
+            .values_list("plan_id", "n")
+        )
+        alerts = {
+            alert.plan_id: alert
+            for alert in PlanRunAlert.objects.filter(period=period, resolved_at__isnull=True)
+        }
+        plan_ids = {plan_id for plan_id, _ in counts} | set(due) | set(alerts)
+        rows = []
+        for plan in Plan.objects.filter(pk__in=plan_ids).select_related("product").order_by("kind", "pk"):
+            cells = [sum(counts.get((plan.pk, state), 0) for state in states) for _, _, states in RUN_COLUMNS]
+            rows.append(
+                {
+                    "plan": plan,
+                    "cells": cells,
+                    "total": sum(cells),
+                    "not_opened": due.get(plan.pk, 0),
+                    "alert": alerts.get(plan.pk),
+                }
+            )
+        problems = (
+            BillingCycle.objects.filter(
+                period=period,
+                state__in=[
+                    BillingCycle.State.FAILED,
+                    BillingCycle.State.NEEDS_AUTHENTICATION,
+                    BillingCycle.State.RETRYING,
+                ],
+            )
+            .select_related("subscription__customer", "plan__product", "order")
+            .order_by("state", "pk")[:100]
+        )
+        running = any(counts.get((p, s), 0) for p in plan_ids for s in RUN_COLUMNS[0][2])
+        return super().get_context_data(**kwargs) | {
+            "period": period,
+            "previous": months.add_months(period, -1),
+            "next": months.add_months(period, 1),
+            "has_begun": months.has_begun(period),
+            "columns": [label for _, label, _ in RUN_COLUMNS],
+            "rows": rows,
+            "problems": problems,
+            "running": running,
+        }
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class MonthlyRunNowView(generic.View):
+    """ "Run now" for a plan and month: starts a run worker (safe: the run is idempotent)."""
+
+    def post(self, request, *args, **kwargs):
+        from bookclub.tasks import run_monthly_task
+
+        period = _period_from(request.POST.get("period"))
+        plan = get_object_or_404(Plan, pk=request.POST.get("plan") or 0)
+        back = redirect(f"{reverse('dashboard:monthly-run')}?period={period:%Y-%m}")
+        if not months.has_begun(period):
+            messages.error(request, f"{months.describe(period)} has not begun: its run cannot start yet.")
+            return back
+        transaction.on_commit(lambda: run_monthly_task.enqueue(period.isoformat(), plan.pk))
+        messages.success(
+            request,
+            f"The {months.describe(period)} run of {plan.name} has started. It forms, charges and "
+            "confirms only what is not done yet.",
+        )
+        return back
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class MonthlyRunRetryView(generic.View):
+    """Retry a failed cycle: it is worked on again at the next run (a new charge attempt)."""
+
+    def post(self, request, pk: int, *args, **kwargs):
+        cycle = get_object_or_404(BillingCycle.objects.select_related("subscription"), pk=pk)
+        was_failed = cycle.state == BillingCycle.State.FAILED
+        billing.retry(cycle)
+        month = f"Subscription #{cycle.subscription_id}'s {months.describe(cycle.period)}"
+        if was_failed:
+            messages.success(request, f"{month} will be tried again at the next run (or press Run now).")
+        else:
+            messages.info(request, f"{month} has not failed: there is nothing to retry.")
+        return redirect(f"{reverse('dashboard:monthly-run')}?period={cycle.period:%Y-%m}")

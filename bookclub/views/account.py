@@ -8,10 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import generic
 
-from bookclub import account, joining
+from bookclub import account, invoices, joining
 from bookclub.exceptions import SubscriptionError
 from bookclub.forms import TitlesForm, parse_month
 from bookclub.models import Subscription
@@ -158,3 +159,79 @@ class ReplaceCardView(AccountMixin, generic.View):
             return self.render_card(subscription, result.message, 400)
         messages.success(request, "Your new card is saved. We have emailed you a confirmation.")
         return redirect("bookclub:subscription", pk=subscription.pk)
+
+
+INVOICE_SESSION_KEY = "bookclub_invoice_payment_intent"
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class PayInvoiceView(AccountMixin, generic.View):
+    """Pay an open invoice of a pay-monthly plan by card (Stripe.js, 3-D Secure in the page)."""
+
+    template_name = "bookclub/account/pay_invoice.html"
+
+    def invoice(self, subscription):
+        order = invoices.open_invoice(subscription, self.kwargs["number"])
+        if order is None:
+            raise Http404("No such invoice to pay")
+        return order
+
+    def render_form(self, subscription, order, error="", status=200):
+        context = {"subscription": subscription, "order": order, "error": error, **stripe_context()}
+        return self.page(self.template_name, context, status)
+
+    def get(self, request, pk, number):
+        subscription = self.subscription()
+        return self.render_form(subscription, self.invoice(subscription))
+
+    def post(self, request, pk, number):
+        subscription = self.subscription()
+        order = self.invoice(subscription)
+        method_id = request.POST.get("payment_method_id", "")
+        if not re.fullmatch(r"pm_\w+", method_id):
+            return self.render_form(subscription, order, "We did not receive your card details.", 400)
+        try:
+            intent = invoices.start_payment(subscription, order, payment_method_id=method_id)
+        except stripe_api.CardError as error:
+            return self.render_form(subscription, order, stripe_api.card_error_message(error), 402)
+        except stripe_api.StripeError:
+            logger.exception("Stripe error paying invoice %s", order.number)
+            return self.render_form(subscription, order, NOT_REACHED, 503)
+        request.session[INVOICE_SESSION_KEY] = intent.id
+        if intent.status == "requires_action":
+            return self.page(
+                "bookclub/account/authenticate.html",
+                {
+                    **stripe_context(),
+                    "subscription": subscription,
+                    "order": order,
+                    "client_secret": intent.client_secret,
+                    "return_url": reverse("bookclub:invoice-return") + f"?payment_intent={intent.id}",
+                },
+            )
+        return invoice_paid(request, subscription, intent.id)
+
+
+def invoice_paid(request, subscription, payment_intent_id: str):
+    result = invoices.finish_payment(payment_intent_id)
+    if result.outcome == "paid":
+        request.session.pop(INVOICE_SESSION_KEY, None)
+        messages.success(request, f"Thank you: order {result.order.number} is paid.")
+    elif result.outcome == "waiting":
+        messages.info(request, "Your bank is still processing the payment.")
+    else:
+        messages.error(request, "Your bank did not confirm this payment, so nothing has been charged.")
+    return redirect("bookclub:subscription", pk=subscription.pk)
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class InvoiceReturnView(LoginRequiredMixin, generic.View):
+    def get(self, request):
+        payment_intent_id = request.GET.get("payment_intent", "")
+        if not payment_intent_id or payment_intent_id != request.session.get(INVOICE_SESSION_KEY):
+            messages.error(request, "That payment is not one of your invoices.")
+            return redirect("bookclub:subscriptions")
+        intent_subscription = invoices.subscription_of(payment_intent_id, request.user)
+        if intent_subscription is None:
+            return redirect("bookclub:subscriptions")
+        return invoice_paid(request, intent_subscription, payment_intent_id)

@@ -137,7 +137,12 @@ class CardView(JoinMixin, generic.View):
     template_name = "bookclub/join/card.html"
 
     def render_card(self, subscription, error="", status=200):
-        context = {**self.step_context(subscription.plan, 2), "subscription": subscription, "error": error}
+        context = {
+            **self.step_context(subscription.plan, 2),
+            "subscription": subscription,
+            "error": error,
+            "quote": joining.quote_for(subscription),
+        }
         try:
             intent = joining.start_card_setup(subscription)
         except stripe_api.StripeError:

@@ -3,6 +3,9 @@ from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oscar.apps.basket import views as oscar_views
+from oscar.core.utils import redirect_to_referrer
+
+SUBSCRIPTION_PLAN_CLASS = "subscription-plan"  # the product class of the book club's plans
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -11,7 +14,16 @@ class BasketAddView(oscar_views.BasketAddView):
 
     A forged request could at worst put a book in the visitor's own basket, where they see it
     and can remove it; nothing is bought without the checkout, whose forms keep their tokens.
+
+    A subscription plan never goes in the basket: it is a contract of its own, joined from the
+    plan's page, and anything bought beside it is a separate order (R-S4).
     """
+
+    def form_valid(self, form):
+        if form.product.get_product_class().slug == SUBSCRIPTION_PLAN_CLASS:
+            messages.info(self.request, "Plans are joined from their own page, never through the basket.")
+            return redirect_to_referrer(self.request, "basket:summary")
+        return super().form_valid(form)
 
 
 class BasketView(oscar_views.BasketView):

@@ -107,7 +107,9 @@ def newest(*, limit: int, exclude: list[int]) -> QuerySet:
 def chosen_and_newest(chosen_ids: list[int], *, newest_limit: int, request=None):
     """(cards of the chosen books in their order, cards of the newest others): one query + prefetches."""
     newest_ids = newest(limit=newest_limit, exclude=chosen_ids).values("id")
-    products = list(card_queryset().filter(Q(id__in=chosen_ids) | Q(id__in=newest_ids)))
+    # Unordered: they are sorted here. Oscar's default order (newest created first) made
+    # PostgreSQL walk that index backward through every product (71 ms at 100,000 books).
+    products = list(card_queryset().filter(Q(id__in=chosen_ids) | Q(id__in=newest_ids)).order_by())
     by_id = {product.id: product for product in products}
     chosen = [by_id[i] for i in chosen_ids if i in by_id]
     others = sorted(

@@ -16,6 +16,7 @@ SECTIONS = {
     "vouchers/": "vouchers_dashboard",
     "comms/": "communications_dashboard",
     "shipping/": "shipping_dashboard",
+    "tasks/": "tasks_dashboard",
 }
 # Sections of apps above the shop (the book club's subscriptions), which add themselves from
 # their own ready(): the shop never imports them.

@@ -77,6 +77,17 @@ def create_payment_intent(
     )
 
 
+def decline_of(error: Exception) -> tuple[str, str, str]:
+    """(code, decline code, PaymentIntent id) of a CardError, whatever shape its body has."""
+    body = getattr(error, "json_body", None) or {}
+    details = body.get("error", {}) if isinstance(body, dict) else {}
+    intent = details.get("payment_intent") or {}
+    intent_id = intent.get("id", "") if isinstance(intent, dict) else str(intent or "")
+    code = getattr(error, "code", None) or details.get("code") or ""
+    decline = details.get("decline_code") or ""
+    return str(code), str(decline), intent_id
+
+
 def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     """The PaymentIntent as Stripe knows it now, with its latest charge expanded."""
     return client().v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})

@@ -25,7 +25,6 @@ mechanism); every step is an Oscar shipping event on the lines; the customer is 
 
 import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -361,4 +360,4 @@ def refund_made(refund: Refund) -> None:
 def _email_after_commit(cancellation: Cancellation, step: str) -> None:
     from shop.returns.tasks import send_cancellation_email_task
 
-    transaction.on_commit(partial(send_cancellation_email_task.enqueue, cancellation.pk, step))
+    send_cancellation_email_task.enqueue(cancellation.pk, step)  # owed now, sent once this commits

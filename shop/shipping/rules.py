@@ -6,7 +6,10 @@ order admins edit in the dashboard; these functions only read them.
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from oscar.core.loading import get_model
+
+from shop.generations import Generation
 
 Country = get_model("address", "Country")
 WeightBased = get_model("shipping", "WeightBased")
@@ -111,3 +114,29 @@ def delivery_zones() -> list[dict]:
     for zone in zones.values():
         zone["countries"].sort(key=lambda country: country.printable_name)
     return list(zones.values())
+
+
+# The delivery rules' generation: saving a method, its bands or its countries starts a new one
+# (ShippingConfig.ready), so a cached method never outlives a change.
+METHODS = Generation("shipping:methods:generation")
+METHOD_SECONDS = 5 * 60
+
+
+def first_uk_method():
+    """The first active UK method, as the basket offers it (the book page's delivery line):
+    from the shared cache, one query when the rules changed lately."""
+    key = f"shipping:first-uk:{METHODS.current()}"
+    found = cache.get(key)
+    if found is None:
+        method = (
+            WeightBased.objects.filter(is_active=True, countries__iso_3166_1_a2=UK)
+            .order_by("display_order", "name")
+            .first()
+        )
+        found = (method,)  # a tuple, so "no method" is cached too
+        cache.set(key, found, METHOD_SECONDS)
+    return found[0]
+
+
+def forget_methods(**kwargs) -> None:
+    METHODS.bump()

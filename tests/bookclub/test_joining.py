@@ -391,3 +391,14 @@ def test_R_P2_the_webhook_finishes_joining_when_the_browser_never_returns(
     assert response.url == reverse("bookclub:joined", kwargs={"pk": subscription.pk})
     assert SubscriptionOrder.objects.count() == 1
     assert SubscriptionEmail.objects.filter(code="BOOKCLUB_SUBSCRIPTION_CONFIRMED").count() == 1
+
+
+def test_R_S4_a_plan_cannot_be_put_in_a_basket_beside_other_goods(client, localstripe, reader):
+    from tests.factories.catalogue import make_book
+
+    book, _ = make_book(ebook=False)
+    plan = make_plan(Plan.Kind.PAY_MONTHLY, title="Paperback Post")
+    client.post(reverse("basket:add", kwargs={"pk": book.pk}), {"quantity": 1})
+    client.post(reverse("basket:add", kwargs={"pk": plan.product_id}), {"quantity": 1})
+    basket = client.get(reverse("basket:summary")).context["basket"]
+    assert [line.product_id for line in basket.all_lines()] == [book.pk]

@@ -277,3 +277,24 @@ def test_R_A3_closing_the_account_ends_its_subscriptions_first(client, reader):
     subscription.refresh_from_db()
     assert subscription.state == Subscription.State.CANCELLED
     assert subscription.cancellation_reason == Subscription.CancellationReason.ACCOUNT_CLOSED
+
+
+def test_R_P3_paying_an_open_invoice_by_card(client, localstripe, reader):
+    from tests.shop.checkout.helpers import CARDS, card_payment_method
+
+    plan = make_plan(Plan.Kind.PAY_MONTHLY, title="Paperback Post", price="15.99")
+    subscription, _ = join_plan(client, localstripe, reader, plan)
+    order = subscription.orders.get().order
+    page = html(client.get(detail_url(subscription)))
+    assert f"Order {order.number}: £7.99, payable within 14 days of delivery." in page
+    url = reverse("bookclub:invoice-pay", kwargs={"pk": subscription.pk, "number": order.number})
+    assert f"Pay order {order.number}: £7.99" in html(client.get(url))
+
+    response = client.post(url, {"payment_method_id": card_payment_method(localstripe, CARDS["visa"])})
+    assert response.url == detail_url(subscription)
+    source = order.sources.get()
+    assert source.amount_debited == order.total_incl_tax and source.label == "Visa ending 4242"
+    assert order.payment_events.get().event_type.name == "Paid"
+    assert "Invoices to pay" not in html(client.get(detail_url(subscription)))
+    assert client.get(url).status_code == 404  # paid: nothing left to pay
+    assert client.post(url, {"payment_method_id": "pm_x"}).status_code == 404

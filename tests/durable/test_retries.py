@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from durable import once
+from durable import durable_task, heartbeat, once
 from durable.models import DurableTask, Receipt
 from durable.sweep import sweep
 from shop.order.tasks import send_order_confirmation_task
@@ -118,3 +118,28 @@ def test_R_L5_the_sweep_sends_the_confirmation_of_a_paid_order_that_has_none(mak
         with committed():
             assert sweep().found == {"unconfirmed paid orders": 0}
     assert len(mail.outbox) == 1 and confirmations(order) == 1
+
+
+LEASES = []
+
+
+@durable_task(lease=timedelta(minutes=1))
+def long_task_for_tests(number: int) -> int:
+    """A monthly run in miniature: it renews its lease between its steps."""
+    row = DurableTask.objects.get(task_path=long_task_for_tests.module_path, key=str(number))
+    LEASES.append(row.lease_expires_at)
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):  # a long first step
+        heartbeat()
+    row.refresh_from_db()
+    LEASES.append(row.lease_expires_at)
+    return number
+
+
+def test_a_long_task_renews_its_lease_with_a_heartbeat():
+    LEASES.clear()
+    with committed():
+        long_task_for_tests.enqueue(7)
+    first, renewed = LEASES
+    assert timedelta(minutes=10) <= renewed - first < timedelta(minutes=11)
+    assert DurableTask.objects.get(key="7").status == "succeeded"
+    heartbeat()  # outside a task: nothing to renew

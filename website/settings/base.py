@@ -147,6 +147,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "shop.dashboard.shipping.apps.ShippingDashboardConfig",
+    "shop.dashboard.tasks.apps.TasksDashboardConfig",
 ]
 
 LOCAL_APPS = [
@@ -173,8 +174,8 @@ MIDDLEWARE = [
     "website.middleware.RefererMiddleware",  # before any view trusts the Referer (Oscar's do)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Before the session: a cached page for a cookieless visitor needs nothing below.
-    "website.page_cache.AnonymousPageCacheMiddleware",
+    # Before the session: a shared page needs nothing below, for any reader (website/page_cache.py).
+    "website.page_cache.SharedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -238,6 +239,9 @@ TEMPLATES = [
 ]
 
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+# Messages in their cookie only (not the session's fallback): the page cache sees one is
+# waiting without loading the session, and builds that reader's page so it shows.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # ==============================================================================
 # DATABASES
@@ -357,6 +361,7 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
     if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
         _section["children"] += [
             {"label": "Refunds", "url_name": "dashboard:refund-list"},
+            {"label": "Background tasks", "url_name": "dashboard:task-list"},
             {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
             {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},
         ]
@@ -373,6 +378,7 @@ OSCAR_DASHBOARD_NAVIGATION.insert(
         "icon": "fas fa-book-open",
         "children": [
             {"label": "Subscriptions", "url_name": "dashboard:subscription-list"},
+            {"label": "Monthly run", "url_name": "dashboard:monthly-run"},
             {"label": "Withdraw a plan", "url_name": "dashboard:plan-withdrawal-list"},
         ],
     },
@@ -480,6 +486,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Pages besides the checkout that run Stripe.js: finishing a monthly charge's 3-D Secure (R-P5).
+STRIPE_PAGE_PREFIXES = ["/club/payments/"]
 # The staff tools (Wagtail's admin, Oscar's dashboard, Django's admin) run their frameworks' own
 # templates, which carry inline scripts, event-handler attributes and styles; they still load
 # nothing from another site, and only this site may frame them (Wagtail's preview).

@@ -28,7 +28,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # eBook downloads leave through the web server, never streamed by a Python worker (R-E1):
 # nginx serves PRIVATE_ROOT at the internal location SENDFILE_URL (docs/ebooks.md).
-SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+# (`make serve-production` has no nginx: it names the simple backend here.)
+SENDFILE_BACKEND = env("DJANGO_SENDFILE_BACKEND", default="django_sendfile.backends.nginx")
 SENDFILE_URL = env("DJANGO_SENDFILE_URL", default="/protected")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

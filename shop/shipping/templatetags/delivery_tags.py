@@ -2,12 +2,10 @@
 
 from django import template
 from django.utils import timezone
-from oscar.core.loading import get_model
 
 from shop.shipping import estimates, rules
 
 register = template.Library()
-WeightBased = get_model("shipping", "WeightBased")
 
 
 @register.simple_tag
@@ -17,12 +15,7 @@ def delivery_estimate(product) -> dict:
         return {"kind": "none"}
     if not product.is_shipping_required:
         return {"kind": "download"}
-    # One query: the first UK method, as the basket offers it.
-    method = (
-        WeightBased.objects.filter(is_active=True, countries__iso_3166_1_a2=rules.UK)
-        .order_by("display_order", "name")
-        .first()
-    )
+    method = rules.first_uk_method()
     if method is None:
         return {"kind": "none"}
     now = timezone.now()

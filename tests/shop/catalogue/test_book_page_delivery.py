@@ -50,3 +50,24 @@ def test_R_C4_book_cards_say_prices_include_vat(client, db):
     paperback, _ = make_book()
     html = client.get("/books/").content.decode()
     assert paperback.title in html and "incl. VAT" in html
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 4, 10, 0, tzinfo=LONDON), tick=False)
+def test_R_D6_a_change_to_the_uk_methods_shows_on_the_book_page_at_once(client, db):
+    """The first UK method is kept in the shared cache (one query fewer per book page) and
+    forgotten when an order admin edits the methods."""
+    from oscar.core.loading import get_model
+
+    WeightBased = get_model("shipping", "WeightBased")
+    install_default_rules()
+    paperback, _ = make_book()
+    assert "with UK Standard it should arrive" in book_text(client, paperback)
+
+    standard = WeightBased.objects.get(name="UK Standard")
+    standard.name = "UK Second Class"
+    standard.save()
+    assert "with UK Second Class it should arrive" in book_text(client, paperback)
+
+    for method in WeightBased.objects.filter(countries__iso_3166_1_a2="GB"):
+        method.countries.clear()
+    assert "should arrive" not in book_text(client, paperback)
