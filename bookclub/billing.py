@@ -38,7 +38,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
-from bookclub import emails, lifecycle, months, ordering
+from bookclub import emails, lifecycle, months, ordering, pacing
 from bookclub.exceptions import NotAllowed
 from bookclub.models import (
     BillingCycle,
@@ -90,6 +90,7 @@ HARD_DECLINES = frozenset(
 )
 AUTHENTICATION = frozenset({"authentication_required"})
 AUTHENTICATION_WAIT = timedelta(hours=6)  # when to look at Stripe again for an unfinished 3-D Secure
+NOT_ANSWERED_WAIT = timedelta(seconds=5)  # a 429 or an outage: asked again later, with the same key
 INVOICE_DAYS = 14  # R-P3: due 14 days after delivery
 
 
@@ -341,6 +342,7 @@ def charge(cycle_id: int, *, worker: str | None = None) -> str:
     subscription = cycle.subscription
     if not (subscription.stripe_customer_id and subscription.stripe_payment_method_id):
         return _declined(cycle_id, "no_card", "", "There is no saved card to charge.")
+    pacing.take()  # under the configured rate, across every worker (Stripe's rate limit)
     try:
         intent = stripe_api.charge_saved_card(
             amount_pence=to_pence(cycle.amount),
@@ -373,7 +375,16 @@ def charge(cycle_id: int, *, worker: str | None = None) -> str:
         logger.warning("Charge of cycle %s not answered: %s", cycle_id, error)
         with transaction.atomic():
             cycle = _lock(cycle_id)
-            _save(cycle, failure_code="not_answered", failure_message=str(error)[:500])
+            # Backed off, so a rate-limited or unreachable Stripe is not asked again at once.
+            wait = NOT_ANSWERED_WAIT * (2 ** min(cycle.attempts, 6))
+            _save(
+                cycle,
+                failure_code="rate_limited"
+                if isinstance(error, stripe_api.RateLimitError)
+                else "not_answered",
+                failure_message=str(error)[:500],
+                next_attempt_at=timezone.now() + wait,
+            )
         return State.CHARGING
     if intent.status == "succeeded":
         return record_paid(cycle_id, intent)

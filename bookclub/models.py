@@ -574,6 +574,18 @@ class BillingCycle(models.Model):
         return f"cycle-{self.pk}-attempt-{self.attempts}"
 
 
+class RateBucket(models.Model):
+    """A token bucket shared by every worker on every machine (``bookclub.pacing``): the run's
+    calls to Stripe stay under a configured rate however many workers there are."""
+
+    name = models.CharField(max_length=64, unique=True)
+    tokens = models.FloatField(default=0)
+    refilled_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.tokens:.1f} tokens"
+
+
 class PlanRunAlert(models.Model):
     """A plan's month that could not run: no live selection by its run date. The plan's run
     stops there, whole (never a half-built month), until the selection is live and it runs again."""
@@ -654,6 +666,7 @@ __all__ = [
     "PlanRunAlert",
     "PlanWithdrawal",
     "PlansIndexPage",
+    "RateBucket",
     "SelectionPick",
     "Subscription",
     "SubscriptionAddress",

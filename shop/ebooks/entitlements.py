@@ -81,10 +81,18 @@ def needs_consent(entitlement: Entitlement, now: datetime.datetime | None = None
 
 @transaction.atomic
 def give_consent(entitlement: Entitlement) -> Entitlement:
-    entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+    entitlement = Entitlement.objects.select_for_update().select_related("line__order").get(pk=entitlement.pk)
     if entitlement.consented_at is None:
         entitlement.consented_at = timezone.now()
         entitlement.save(update_fields=["consented_at"])
+        # The order keeps the consent too, where order admins read its history.
+        entitlement.line.order.notes.create(
+            user=entitlement.user,
+            message=(
+                f"The customer agreed that the download of {entitlement.line.title} starts now and "
+                "acknowledged losing the right to cancel it (R-X5)."
+            ),
+        )
     return entitlement
 
 

@@ -26,6 +26,7 @@ mechanism); every step is an Oscar shipping event on the lines; the customer is 
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -33,6 +34,7 @@ from oscar.core.loading import get_class, get_model
 
 from shop.ebooks import entitlements
 from shop.ebooks.models import Entitlement
+from shop.order import numbers
 from shop.payment.models import Refund
 from shop.payment.refunds import RefundRefused
 from shop.returns.models import RETURN_DAYS, Cancellation, CancellationLine
@@ -361,3 +363,170 @@ def _email_after_commit(cancellation: Cancellation, step: str) -> None:
     from shop.returns.tasks import send_cancellation_email_task
 
     send_cancellation_email_task.enqueue(cancellation.pk, step)  # owed now, sent once this commits
+
+
+# ---- faulty goods replaced, parcels refused at customs ---------------------------------------
+def send_replacement(cancellation: Cancellation, by=None) -> Order:
+    """R-X4, the Returns Policy's default for faulty books: the same books sent again at once,
+    as a £0 order linked to the original (no payment, its own despatch note), stock allocated."""
+    handler = EventHandler(by)
+    with transaction.atomic():
+        cancellation = (
+            Cancellation.objects.select_for_update().select_related("order").get(pk=cancellation.pk)
+        )
+        if not cancellation.awaits_return or cancellation.replacement_id:
+            raise CannotCancel("A replacement is sent only for faulty books still on their way back.")
+        order = cancellation.order
+        items = list(cancellation.lines.filter(to_return=True).select_related("line__stockrecord"))
+        address = order.shipping_address
+        if address is not None:
+            address.pk = None
+            address.save()
+        replacement = Order.objects.create(
+            number=numbers.new_number(),
+            site_id=order.site_id,
+            user_id=order.user_id,
+            guest_email=order.guest_email,
+            currency=order.currency,
+            total_incl_tax=Decimal("0.00"),
+            total_excl_tax=Decimal("0.00"),
+            shipping_incl_tax=Decimal("0.00"),
+            shipping_excl_tax=Decimal("0.00"),
+            shipping_address=address,
+            shipping_method=f"Replacement for order {order.number}",
+            shipping_code=order.shipping_code,
+            status=settings.OSCAR_INITIAL_ORDER_STATUS,
+            estimated_delivery=order.estimated_delivery
+            and timezone.localdate() + (order.estimated_delivery - timezone.localdate(order.date_placed)),
+        )
+        for item in items:
+            line = item.line
+            Line.objects.create(
+                order=replacement,
+                partner_id=line.partner_id,
+                partner_name=line.partner_name,
+                partner_sku=line.partner_sku,
+                stockrecord_id=line.stockrecord_id,
+                product_id=line.product_id,
+                title=line.title,
+                upc=line.upc,
+                quantity=item.quantity,
+                line_price_incl_tax=Decimal("0.00"),
+                line_price_excl_tax=Decimal("0.00"),
+                line_price_before_discounts_incl_tax=Decimal("0.00"),
+                line_price_before_discounts_excl_tax=Decimal("0.00"),
+                unit_price_incl_tax=Decimal("0.00"),
+                unit_price_excl_tax=Decimal("0.00"),
+                status=settings.OSCAR_INITIAL_LINE_STATUS,
+                num_allocated=0,
+            )
+            if line.stockrecord_id:
+                line.stockrecord.allocate(item.quantity)
+        replacement.notes.create(
+            user=by if by is not None and by.is_authenticated else None,
+            message=f"Replacement of faulty books from order {order.number}, at no charge (R-X4).",
+        )
+        cancellation.replacement = replacement
+        cancellation.condition = Cancellation.Condition.FAULTY
+        cancellation.status = Cancellation.Status.REPLACED
+        cancellation.save(update_fields=["replacement", "condition", "status"])
+        handler.record_line_event(
+            order,
+            REPLACEMENT_EVENT,
+            [item.line for item in items],
+            [item.quantity for item in items],
+            note=f"Order {replacement.number}",
+        )
+        _email_after_commit(cancellation, "returned")
+    return replacement
+
+
+def record_refused_duties(order, *, received_on: datetime.date, by=None) -> Cancellation:
+    """R-X7, T9.2: an international parcel came back with import duties refused. It counts as the
+    customer's cancellation; the products' price is refunded now (within 14 days of it coming
+    back), not the delivery."""
+    handler = EventHandler(by)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if received_on > timezone.localdate():
+            raise CannotCancel("The parcel cannot have come back in the future.")
+        done = cancelled_quantities(order)
+        items = [
+            (line, line.quantity - done.get(line.pk, 0))
+            for line in order.lines.select_related("product__product_class")
+            if dispatched(line)
+            and line.status != "Returned"
+            and line.product is not None
+            and not entitlements.is_ebook(line.product)
+            and line.quantity > done.get(line.pk, 0)
+        ]
+        if not items:
+            raise CannotCancel("Nothing of this order was posted and not yet cancelled.")
+        cancellation = Cancellation.objects.create(
+            order=order,
+            channel=Cancellation.Channel.DUTIES,
+            sent_on=received_on,
+            reason="Import duties refused: the parcel came back to us",
+            status=Cancellation.Status.RECEIVED,
+            received_on=received_on,
+            condition=Cancellation.Condition.AS_NEW,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        CancellationLine.objects.bulk_create(
+            CancellationLine(cancellation=cancellation, line=line, quantity=quantity, to_return=True)
+            for line, quantity in items
+        )
+        lines, quantities = [line for line, _ in items], [quantity for _, quantity in items]
+        handler.record_line_event(
+            order, DUTIES_EVENT, lines, quantities, note=f"Back on {received_on:%-d %B %Y}"
+        )
+        cancellation.return_refund = _record_refund(
+            handler,
+            order,
+            line_quantities={line.pk: quantity for line, quantity in items},
+            amount=sum((line.unit_price_incl_tax * quantity for line, quantity in items), Decimal("0.00")),
+            reason="Import duties were refused and the parcel came back: the books are refunded",
+        )
+        cancellation.save(update_fields=["return_refund"])
+        handler.set_lines_status(order, lines, "Returned")
+        _email_after_commit(cancellation, "returned")
+    handler.send_refund(cancellation.return_refund)
+    cancellation.refresh_from_db()
+    return cancellation
+
+
+# ---- what the customer is shown before confirming --------------------------------------------
+def preview(order, line_quantities: dict[int, int], on: datetime.date | None = None) -> dict:
+    """What a cancellation of these lines would do, without doing it: refunded now (with the
+    delivery when nothing is left), to send back and by when. Raises CannotCancel."""
+    on = on or timezone.localdate()
+    allowed = {line.pk: (line, left, refusal) for line, left, refusal in cancellable(order, on)}
+    chosen = {int(k): int(v) for k, v in line_quantities.items() if int(v) > 0}
+    if not chosen:
+        raise CannotCancel("Choose at least one book to cancel.")
+    for line_id, quantity in chosen.items():
+        if line_id not in allowed:
+            raise CannotCancel("Choose books of this order.")
+        line, left, refusal = allowed[line_id]
+        if refusal:
+            raise CannotCancel(f"{line.title} cannot be cancelled: {refusal}.")
+        if quantity > left:
+            raise CannotCancel(f"Only {left} of {line.title} can still be cancelled.")
+    lines = [allowed[pk][0] for pk in chosen]
+    to_return = [line for line in lines if dispatched(line) and not entitlements.is_ebook(line.product)]
+    now_lines = [line for line in lines if line not in to_return]
+    done = cancelled_quantities(order)
+    nothing_left = all(
+        line.status == "Cancelled" or done.get(line.pk, 0) + chosen.get(line.pk, 0) >= line.quantity
+        for line in order.lines.all()
+    )
+    delivery_done = Cancellation.objects.filter(order=order, delivery_refunded__gt=0).exists()
+    delivery = order.shipping_incl_tax if nothing_left and not delivery_done else Decimal("0.00")
+    return {
+        "now": [(line, chosen[line.pk]) for line in now_lines],
+        "to_return": [(line, chosen[line.pk]) for line in to_return],
+        "refund_now": (_lines_price(now_lines, chosen) + delivery) if now_lines else Decimal("0.00"),
+        "delivery": delivery,
+        "return_by": on + datetime.timedelta(days=RETURN_DAYS) if to_return else None,
+        "return_value": _lines_price(to_return, chosen),
+    }

@@ -23,7 +23,7 @@ from shop.payment import stripe_api
 from tests.commit import committed
 from tests.factories import UserFactory
 
-from .run_helpers import OFF_SESSION_3DS, at, intents, plan_with_selections, subscriber
+from .run_helpers import OFF_SESSION_3DS, at, intents, london, plan_with_selections, subscriber
 
 State = BillingCycle.State
 MAY = date(2027, 5, 1)
@@ -195,3 +195,51 @@ def test_R_P5_R_S10_the_webhook_settles_a_month_the_customer_authenticated_but_n
     assert [m.subject for m in mail.outbox].count(
         f"Order confirmation: your Bookclub order {cycle.order.number}"
     ) == 1
+
+
+def test_R_S10_a_429_from_stripe_is_asked_again_later_with_the_same_key(localstripe):
+    ebook_subscriber(localstripe)
+    mock = responses.RequestsMock(assert_all_requests_are_fired=True)
+    mock.add_passthru(localstripe)
+    mock.add(
+        responses.POST,
+        f"{localstripe}/v1/payment_intents",
+        status=429,
+        json={
+            "error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}
+        },
+    )
+    with at(2027, 5, 1, 0, 5), mock:
+        run()
+    cycle = BillingCycle.objects.get()
+    assert (cycle.state, cycle.failure_code, cycle.attempts) == (State.CHARGING, "rate_limited", 1)
+    with at(2027, 5, 1, 0, 5, 2):
+        run()  # too soon: backing off
+    assert BillingCycle.objects.get().state == State.CHARGING
+    with at(2027, 5, 1, 0, 7):
+        run()
+    cycle.refresh_from_db()
+    assert (cycle.state, cycle.attempts) == (State.PAID, 1)
+    assert len(intents(localstripe)) == 1
+
+
+def test_R_S10_stripe_calls_are_paced_by_a_bucket_all_workers_share(settings):
+    """At 2 calls a second with no burst, a second call at once waits half a second (the
+    bucket is a row every worker and process locks briefly, then sleeps outside the lock)."""
+    import time_machine
+
+    from bookclub import pacing
+
+    settings.BOOKCLUB_STRIPE_RATE = 2
+    settings.BOOKCLUB_STRIPE_BURST = 1
+    waits = []
+    with time_machine.travel(london(2027, 5, 1, 0, 5), tick=False) as clock:
+
+        def sleep(seconds):
+            waits.append(seconds)
+            clock.shift(seconds)
+
+        assert pacing.take(sleep=sleep) == 0  # the burst
+        assert pacing.take(sleep=sleep) == 0.5
+        assert pacing.take(sleep=sleep) == 0.5
+    assert waits == [0.5, 0.5]

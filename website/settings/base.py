@@ -361,6 +361,7 @@ for _section in OSCAR_DASHBOARD_NAVIGATION:
     if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
         _section["children"] += [
             {"label": "Refunds", "url_name": "dashboard:refund-list"},
+            {"label": "Returns and refunds due", "url_name": "dashboard:return-list"},
             {"label": "Background tasks", "url_name": "dashboard:task-list"},
             {"label": "Delivery methods", "url_name": "dashboard:shipping-method-list"},
             {"label": "Blocked destinations", "url_name": "dashboard:shipping-blocked-destinations"},

@@ -1,5 +1,6 @@
 """The eBookshelf and its downloads (R-E1), and the right to cancel ending at the first (R-X5)."""
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from shop.ebooks import entitlements, epub, links
@@ -126,6 +128,7 @@ def test_R_X5_the_first_download_asks_for_express_consent(client, bought):
     download(client, bought)
     bought.refresh_from_db()
     assert bought.consented_at is not None and bought.consented_at <= bought.first_download_at
+    assert "right to cancel" in bought.line.order.notes.get().message  # the order records it
     assert 'name="consent"' not in client.get(reverse("ebooks:shelf")).content.decode()
 
 
@@ -218,3 +221,32 @@ def test_R_E1_the_shelf_takes_a_fixed_number_of_queries(client, localstripe, rea
         assert client.get(reverse("ebooks:shelf")).status_code == 200
     assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
     assert len(few) == 11  # session, user, shelf, covers, authors (2), permissions (2), basket
+
+
+def test_R_E1_a_subscription_ebook_reaches_the_shelf_on_its_date(client, reader, bought):
+    """The monthly run grants a plan's eBook with its availability date: shown as coming, and
+    downloadable from that date, not before."""
+    first_of_month = timezone.now() + datetime.timedelta(days=3)
+    later = entitlements.grant(
+        user=reader,
+        product=BookFactory(format="ebook", stockrecord__stock=None, title="Harbour Lights"),
+        line=bought.line.order.lines.create(
+            partner_name="Warehouse",
+            title="Harbour Lights",
+            quantity=1,
+            num_allocated=0,
+            line_price_incl_tax=0,
+            line_price_excl_tax=0,
+            line_price_before_discounts_incl_tax=0,
+            line_price_before_discounts_excl_tax=0,
+        ),
+        available_from=first_of_month,
+    )
+    page = client.get(reverse("ebooks:shelf")).content.decode()
+    assert "Harbour Lights" in page and "arrives" in page
+    assert f'action="/accounts/ebooks/{later.pk}/download/"' not in page
+    with pytest.raises(entitlements.DownloadRefused, match="not available yet"):
+        entitlements.start_download(later.pk, reader, "x.epub")
+    with time_machine.travel(first_of_month + datetime.timedelta(minutes=1)):
+        entitlements.give_consent(later)
+        assert entitlements.start_download(later.pk, reader, "x.epub").download_count == 1

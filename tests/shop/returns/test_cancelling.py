@@ -71,7 +71,7 @@ def paperback_order(client, localstripe, reader, paperback):
     return Order.objects.get(user=reader)
 
 
-def test_R_X1_a_paperback_not_yet_dispatched_is_cancelled_and_refunded_at_once(paperback_order):
+def test_R_X1_R_P4_a_paperback_not_yet_dispatched_is_cancelled_and_refunded_at_once(paperback_order):
     cancellation = cancel(paperback_order, reason="Changed my mind")
 
     assert cancellation.status == Cancellation.Status.REFUNDED and cancellation.return_by is None
@@ -256,3 +256,36 @@ def test_R_X5_the_first_download_ends_the_right_to_cancel_and_not_before(ebook_o
         with pytest.raises(cancelling.CannotCancel, match="download has started"):
             cancel(ebook_order)
     assert not Refund.objects.filter(order=ebook_order).exists()
+
+
+def test_R_X4_faulty_books_can_be_replaced_at_once_by_a_free_order_linked_to_the_original(awaited):
+    admin = UserFactory(is_staff=True)
+    with committed():
+        replacement = cancelling.send_replacement(awaited, by=admin)
+    awaited.refresh_from_db()
+    assert awaited.status == Cancellation.Status.REPLACED and awaited.replacement == replacement
+    assert replacement.total_incl_tax == 0 and replacement.number != awaited.order.number
+    assert [(line.title, line.quantity, line.line_price_incl_tax) for line in replacement.lines.all()] == [
+        ("The Weir Keeper", 1, Decimal("0.00"))
+    ]
+    assert awaited.order.number in replacement.notes.get().message
+    assert not Refund.objects.filter(order=awaited.order).exists()
+    assert any("replacement" in m.subject for m in mail.outbox)
+    with pytest.raises(cancelling.CannotCancel):
+        cancelling.send_replacement(awaited, by=admin)
+
+
+def test_R_X7_a_parcel_back_with_duties_refused_is_a_cancellation_refunding_the_books(paperback_order):
+    dispatch(paperback_order)
+    with committed():
+        cancellation = cancelling.record_refused_duties(paperback_order, received_on=datetime.date.today())
+    assert (
+        cancellation.channel == Cancellation.Channel.DUTIES
+        and cancellation.status == Cancellation.Status.REFUNDED
+    )
+    # The products' price, not the delivery (T9.2), to the original payment (R-P4).
+    assert cancellation.return_refund.amount == Decimal("9.00")
+    assert [r.amount for r in stripe_refunds(paperback_order)] == [900]
+    assert paperback_order.lines.get().status == "Returned"
+    assert paperback_order.shipping_events.filter(event_type__name="Returned: import duties refused").exists()
+    assert any("import duties were refused" in m.body for m in mail.outbox)
