@@ -160,10 +160,6 @@ def test_a_guest_buys_a_paperback_by_keyboard_alone(page, shop, webhooks, output
     assert not keys.weak_marks(), f"focus marks under 3:1 or missing: {keys.weak_marks()}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the joining form's date of birth box shows no focus mark in Chromium (docs/accessibility.md)",
-)
 def test_a_member_joins_a_plan_by_keyboard_alone(page, live_server, club_site, localstripe, output_dir, axe):  # noqa: F811
     """The club's joining flow (plan page, about you, the card where the plan asks for one,
     review), keyboard only, for a pay-monthly plan: nothing is charged when joining."""
