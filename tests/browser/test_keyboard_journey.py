@@ -10,7 +10,6 @@ The second journey joins one of the club's plans the same way.
 
 import re
 
-import pytest
 from django.core import mail
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
