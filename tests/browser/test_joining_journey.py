@@ -34,7 +34,8 @@ def fill_card(page, number: str):
     card.locator("input[placeholder=postal_code]").fill("OX12AB")
 
 
-def shoot(page, path, name):
+def shoot(page, path, name, axe):
+    axe(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=path / f"{name}-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -54,7 +55,7 @@ def about_you(page, plan):
 
 
 def test_R_S6_R_P5_a_reader_joins_each_kind_of_plan_and_sees_them_in_my_account(
-    page, live_server, transactional_db, localstripe, output_dir
+    page, live_server, transactional_db, localstripe, output_dir, axe
 ):
     publish_terms_and_privacy()
     countries()
@@ -84,18 +85,18 @@ def test_R_S6_R_P5_a_reader_joins_each_kind_of_plan_and_sees_them_in_my_account(
     page.locator("#id_date_of_birth").fill("2010-01-01")
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#join-error")).to_contain_text("aged 18 or over")
-    shoot(page, output_dir, "1-refused-under-18")
+    shoot(page, output_dir, "1-refused-under-18", axe)
     about_you(page, post)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review and join Paperback Post")
     expect(page.locator(".join-terms")).to_contain_text("Total monthly cost: £15.99")
     expect(page.locator(".join-terms")).to_contain_text("half price: £7.99")
-    shoot(page, output_dir, "2-review-pay-monthly")
+    shoot(page, output_dir, "2-review-pay-monthly", axe)
     page.get_by_label("I agree to the").check()
     page.get_by_label("What I declared is true").check()
     page.get_by_role("button", name="Join Paperback Post").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Paperback Post")
-    shoot(page, output_dir, "3-welcome-pay-monthly")
+    shoot(page, output_dir, "3-welcome-pay-monthly", axe)
 
     # 2. eBooks: the card saved with a SetupIntent, then the first month paid.
     page.goto(live_server.url + pages[shelf.pk].url)
@@ -105,7 +106,7 @@ def test_R_S6_R_P5_a_reader_joins_each_kind_of_plan_and_sees_them_in_my_account(
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your card")
     fill_card(page, "4242424242424242")
-    shoot(page, output_dir, "4-card")
+    shoot(page, output_dir, "4-card", axe)
     page.get_by_role("button", name="Save card and continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review and join The eBook Shelf")
     expect(page.locator(".join-terms")).to_contain_text("Total monthly cost: £11.97")
@@ -123,7 +124,7 @@ def test_R_S6_R_P5_a_reader_joins_each_kind_of_plan_and_sees_them_in_my_account(
     page.get_by_role("button", name="Save card and continue").click()
     page.get_by_role("button", name="Complete authentication").click()  # the bank, at setup
     expect(page.get_by_role("heading", level=1)).to_have_text("Review and join The Quarterly Shelf")
-    shoot(page, output_dir, "5-review-prepaid")
+    shoot(page, output_dir, "5-review-prepaid", axe)
     page.get_by_label("I agree to the").check()
     page.get_by_label("What I declared is true").check()
     page.get_by_role("button", name="Pay £47.97 and join").click()
@@ -133,18 +134,18 @@ def test_R_S6_R_P5_a_reader_joins_each_kind_of_plan_and_sees_them_in_my_account(
     # My Account lists all three, each with what comes next.
     page.get_by_role("link", name="See it in My Account").click()
     expect(page.locator("#plan-heading")).to_contain_text("The Quarterly Shelf")
-    shoot(page, output_dir, "6-my-account-prepaid")
+    shoot(page, output_dir, "6-my-account-prepaid", axe)
     page.locator(".nav-link", has_text="Subscriptions").click()
     for name in ("Paperback Post", "The eBook Shelf", "The Quarterly Shelf"):
         expect(page.get_by_role("link", name=name)).to_be_visible()
-    shoot(page, output_dir, "7-my-account-list")
+    shoot(page, output_dir, "7-my-account-list", axe)
 
     # An eBook month's titles: the new charge shown before confirming.
     page.get_by_role("link", name="The eBook Shelf").click()
-    shoot(page, output_dir, "8-my-account-ebook")
+    shoot(page, output_dir, "8-my-account-ebook", axe)
     page.get_by_role("link", name="Cancel my eSubscription").click()
     expect(page.locator(".subscription-effects")).to_contain_text("90 days")
-    shoot(page, output_dir, "9-cancel-explained")
+    shoot(page, output_dir, "9-cancel-explained", axe)
     page.get_by_role("button", name="Cancel my eSubscription").click()
     expect(page.get_by_role("link", name="Resume my eSubscription")).to_be_visible()
 

@@ -44,7 +44,7 @@ def sign_in(page, url, person):
 
 
 def test_R_P5_R_S7_a_reader_confirms_a_monthly_charge_with_their_bank_from_the_email(
-    page, may, live_server, output_dir
+    page, may, live_server, output_dir, axe
 ):
     cycle = BillingCycle.objects.get(subscription=may)
     assert cycle.state == BillingCycle.State.NEEDS_AUTHENTICATION
@@ -55,6 +55,7 @@ def test_R_P5_R_S7_a_reader_confirms_a_monthly_charge_with_their_bank_from_the_e
         sign_in(page, live_server.url, may.customer)
         page.goto(f"{live_server.url}/club/{path}")
         expect(page.get_by_role("button", name="Confirm the payment with my bank")).to_be_visible()
+        axe(page)
         page.screenshot(path=output_dir / "1-authenticate.png", full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=output_dir / "1-authenticate-390.png", full_page=True)
@@ -62,6 +63,7 @@ def test_R_P5_R_S7_a_reader_confirms_a_monthly_charge_with_their_bank_from_the_e
         page.get_by_role("button", name="Confirm the payment with my bank").click()
         page.get_by_role("button", name="Complete authentication").click()
         expect(page.get_by_text("Paid, thank you")).to_be_visible()
+        axe(page)
         page.screenshot(path=output_dir / "2-paid.png", full_page=True)
     cycle.refresh_from_db()
     assert cycle.state == BillingCycle.State.PAID
@@ -75,12 +77,13 @@ def test_R_P5_R_S7_a_reader_confirms_a_monthly_charge_with_their_bank_from_the_e
     )
 
 
-def test_R_S10_the_order_admins_monthly_run_screen(page, may, live_server, output_dir):
+def test_R_S10_the_order_admins_monthly_run_screen(page, may, live_server, output_dir, axe):
     with at(2027, 5, 1, 9, 0):
         sign_in(page, live_server.url, UserFactory(order_admin=True))
         page.goto(f"{live_server.url}/dashboard/subscriptions/run/?period=2027-05")
         expect(page.locator("#monthly-run")).to_be_visible()
         expect(page.locator("#monthly-run-problems")).to_contain_text("cy@example.com")
+        axe(page)
         page.screenshot(path=output_dir / "1-monthly-run.png", full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=output_dir / "1-monthly-run-390.png", full_page=True)

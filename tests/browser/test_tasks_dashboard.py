@@ -55,7 +55,7 @@ def a_confirmation_that_gave_up(settings):
 
 
 def test_R_L5_an_order_admin_retries_a_confirmation_that_gave_up(
-    page, live_server, transactional_db, settings, output_dir
+    page, live_server, transactional_db, settings, output_dir, axe
 ):
     order = a_confirmation_that_gave_up(settings)
     assert DurableTask.objects.get().status == "failed"
@@ -70,6 +70,7 @@ def test_R_L5_an_order_admin_retries_a_confirmation_that_gave_up(
     expect(row).to_contain_text("send_order_confirmation_task")
     expect(row).to_contain_text("Failed (gave up)")
     expect(row).to_contain_text("451")
+    axe(page)
     page.screenshot(path=output_dir / "1-failed-1280.png", full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
