@@ -36,7 +36,6 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from oscar.core.loading import get_class, get_model
 
 from bookclub import emails, lifecycle, months, ordering, pacing
 from bookclub.exceptions import NotAllowed
@@ -51,7 +50,6 @@ from bookclub.models import (
 )
 from shop.ebooks import entitlements
 from shop.ebooks.models import Entitlement
-from shop.order import processing
 from shop.order.exceptions import LinesNoLongerAvailable
 from shop.order.tasks import send_order_confirmation_task
 from shop.payment import stripe_api
@@ -60,12 +58,7 @@ from shop.payment.models import to_pence
 logger = logging.getLogger(__name__)
 
 State = BillingCycle.State
-EventHandler = get_class("order.processing", "EventHandler")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
-Transaction = get_model("payment", "Transaction")
 
-CARD_SOURCE_TYPE = "Card (Stripe)"
 MONTHLY_PURPOSE = "bookclub-monthly"  # the PaymentIntents' metadata: their events come here
 LEASE = timedelta(minutes=5)
 BATCH = 50
@@ -401,7 +394,7 @@ def record_paid(cycle_id: int, intent) -> str:
             return cycle.state
         order = cycle.order
         subscription = cycle.subscription
-        _record_payment(order, cycle.amount, intent, subscription.card_label)
+        ordering.record_card_payment(order, cycle.amount, intent, subscription.card_label)
         _save(
             cycle,
             state=State.PAID,
@@ -418,36 +411,6 @@ def record_paid(cycle_id: int, intent) -> str:
                 logger.error("Cycle %s paid but the term did not renew: %s", cycle.pk, problem)
         _confirm(order)
         return cycle.state
-
-
-def _record_payment(order, amount: Decimal, intent, card_label: str) -> None:
-    """The card as the order's payment source and one "Paid" event over its lines, as the
-    checkout records a payment (``shop.checkout.placement``)."""
-    charge_ref = intent.latest_charge if isinstance(intent.latest_charge, str) else ""
-    if intent.latest_charge and not charge_ref:
-        charge_ref = getattr(intent.latest_charge, "id", "")
-    source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
-    source = Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency="GBP",
-        amount_allocated=amount,
-        amount_debited=amount,
-        reference=intent.id,
-        label=card_label,
-    )
-    Transaction.objects.create(
-        source=source, txn_type=Transaction.DEBIT, amount=amount, reference=charge_ref or intent.id
-    )
-    lines = list(order.lines.all())
-    EventHandler().create_payment_event(
-        order,
-        processing.payment_event_type(processing.PAID),
-        amount,
-        lines,
-        [line.quantity for line in lines],
-        reference=intent.id,
-    )
 
 
 def _needs_authentication(cycle_id: int, intent_id: str) -> str:

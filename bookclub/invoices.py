@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from bookclub import joining
+from bookclub import joining, ordering
 from bookclub.models import Subscription, SubscriptionOrder
 from shop.payment import stripe_api
 from shop.payment.models import to_pence
@@ -77,7 +77,7 @@ def finish_payment(payment_intent_id: str) -> Paid:
         method = stripe_api.retrieve_payment_method(joining.payment_method_id(intent))
         card = getattr(method, "card", None)
         label = f"{card.brand.title()} ending {card.last4}" if card else "Card"
-        joining.record_card_payment(order, order.total_incl_tax, intent, label)
+        ordering.record_card_payment(order, order.total_incl_tax, intent, label)
         return Paid("paid", order, intent)
 
 

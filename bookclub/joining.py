@@ -25,7 +25,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
-from bookclub import discounts, lifecycle, months, pricing
+from bookclub import discounts, lifecycle, months, ordering, pricing
 from bookclub.exceptions import NotAllowed
 from bookclub.models import JoiningPayment, Plan, Subscription, SubscriptionOrder
 from legal import acceptance as legal_acceptance
@@ -38,15 +38,10 @@ logger = logging.getLogger(__name__)
 Basket = get_model("basket", "Basket")
 OrderDiscount = get_model("order", "OrderDiscount")
 ShippingAddress = get_model("order", "ShippingAddress")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
-Transaction = get_model("payment", "Transaction")
 OrderCreator = get_class("order.utils", "OrderCreator")
 Selector = get_class("partner.strategy", "Selector")
 Free = get_class("shipping.methods", "Free")
-EventHandler = get_class("order.processing", "EventHandler")
 
-CARD_SOURCE_TYPE = "Card (Stripe)"  # the checkout's own source type
 DISCOUNT_NAME = "First order at half price"
 JOIN_PURPOSE = "bookclub-join"  # in the PaymentIntent's metadata: its webhook events come here
 
@@ -357,7 +352,7 @@ def _place_first_order(
     basket.submit()
     numbers.end(number)
     if intent is not None:
-        record_card_payment(order, amount, intent, subscription.card_label)
+        ordering.record_card_payment(order, amount, intent, subscription.card_label)
     SubscriptionOrder.objects.create(subscription=subscription, order=order, month=charge.month)
     terms, privacy = terms_in_force()
     if terms and privacy:
@@ -374,33 +369,3 @@ def _address_fields(address) -> dict:
             continue
         fields[field.attname] = getattr(address, field.attname)
     return fields
-
-
-def record_card_payment(order, amount: Decimal, intent, label: str) -> None:
-    """The card as Oscar's payment source and one "Paid" event, as the checkout records them."""
-    from shop.order import processing
-
-    charge = getattr(intent, "latest_charge", None)
-    charge_id = charge if isinstance(charge, str) else getattr(charge, "id", "")
-    source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
-    source = Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency="GBP",
-        amount_allocated=amount,
-        amount_debited=amount,
-        reference=intent.id,
-        label=label,
-    )
-    Transaction.objects.create(
-        source=source, txn_type=Transaction.DEBIT, amount=amount, reference=charge_id or intent.id, status=""
-    )
-    lines = list(order.lines.all())
-    EventHandler().create_payment_event(
-        order,
-        processing.payment_event_type(processing.PAID),
-        amount,
-        lines,
-        [line.quantity for line in lines],
-        reference=intent.id,
-    )

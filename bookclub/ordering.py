@@ -28,6 +28,7 @@ from oscar.core.loading import get_class, get_model
 
 from bookclub import months, pricing, selections
 from bookclub.models import Subscription
+from shop.order import processing
 from shop.partner.strategy import BookshopStrategy, split_vat
 
 Basket = get_model("basket", "Basket")
@@ -37,6 +38,12 @@ ShippingAddress = get_model("order", "ShippingAddress")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Free = get_class("shipping.methods", "Free")
+EventHandler = get_class("order.processing", "EventHandler")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+Transaction = get_model("payment", "Transaction")
+
+CARD_SOURCE_TYPE = "Card (Stripe)"  # the checkout's own source type
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -196,3 +203,32 @@ def place_month_order(
         )
         basket.submit()
     return order
+
+
+def record_card_payment(order, amount: Decimal, intent, label: str) -> None:
+    """The card as Oscar's payment source and one "Paid" event over the order's lines, as the
+    checkout records a payment: the joining charge, a month's charge and an invoice paid by card."""
+    charge = getattr(intent, "latest_charge", None)
+    charge_id = charge if isinstance(charge, str) else getattr(charge, "id", "")
+    source_type, _ = SourceType.objects.get_or_create(name=CARD_SOURCE_TYPE)
+    source = Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency="GBP",
+        amount_allocated=amount,
+        amount_debited=amount,
+        reference=intent.id,
+        label=label,
+    )
+    Transaction.objects.create(
+        source=source, txn_type=Transaction.DEBIT, amount=amount, reference=charge_id or intent.id, status=""
+    )
+    lines = list(order.lines.all())
+    EventHandler().create_payment_event(
+        order,
+        processing.payment_event_type(processing.PAID),
+        amount,
+        lines,
+        [line.quantity for line in lines],
+        reference=intent.id,
+    )
